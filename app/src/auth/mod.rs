@@ -1,0 +1,8 @@
+//! Who is calling: agents (email + password) and citizens (identity provider), each with their
+//! own server-side session and cookie.
+
+pub mod admin;
+pub mod session;
+
+pub use admin::CurrentAdmin;
+pub use session::{CitizenSession, SessionKind};

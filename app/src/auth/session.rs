@@ -1,0 +1,185 @@
+//! Server-side sessions: the cookie holds a 256-bit random token, the database holds its SHA-256
+//! and the data. Idle expiry slides on each use; logging out deletes the row.
+
+use crate::{
+    crypto::{random_token, sha256_hex},
+    db::entities::session,
+    domain::{CertifiedIdentity, IdentityClaim},
+    error::AppResult,
+    state::Settings,
+};
+use chrono::{Duration, Utc};
+use http::{HeaderMap, HeaderValue, header};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Admin,
+    Citizen,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Citizen => "citizen",
+        }
+    }
+
+    /// Cookie name; `__Host-` pins the cookie to this origin when served over HTTPS.
+    pub fn cookie_name(self, settings: &Settings) -> &'static str {
+        match (self, settings.secure_cookies()) {
+            (Self::Admin, true) => "__Host-iclefs-admin",
+            (Self::Admin, false) => "iclefs-admin",
+            (Self::Citizen, true) => "__Host-iclefs-citizen",
+            (Self::Citizen, false) => "iclefs-citizen",
+        }
+    }
+
+    fn idle(self, settings: &Settings) -> Duration {
+        Duration::minutes(match self {
+            Self::Admin => settings.admin_idle_minutes,
+            Self::Citizen => settings.citizen_idle_minutes,
+        })
+    }
+}
+
+/// What a citizen session remembers: the verified identity, for one municipality.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CitizenSession {
+    pub provider: String,
+    pub certified_by: String,
+    pub sub: String,
+    pub acr: String,
+    pub authenticated_at: chrono::DateTime<Utc>,
+    /// The claims the provider was asked for; a service needing more triggers a new login.
+    pub granted: Vec<IdentityClaim>,
+    pub identity: CertifiedIdentity,
+    pub id_token: String,
+    /// Reference of the last submission, shown on the confirmation page.
+    #[serde(default)]
+    pub last_reference: Option<String>,
+}
+
+/// Reads a cookie value from request headers.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// `Set-Cookie` value: HttpOnly, SameSite=Lax (Strict would drop it on the identity provider's
+/// redirect back), Secure over HTTPS. `max_age` 0 deletes the cookie.
+pub fn cookie(settings: &Settings, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// Creates a session and returns the cookie to set.
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    kind: SessionKind,
+    municipality_id: Option<Uuid>,
+    admin_user_id: Option<Uuid>,
+    data: serde_json::Value,
+) -> AppResult<HeaderValue> {
+    let token = random_token(32);
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(sha256_hex(&token)),
+        kind: Set(kind.as_str().to_owned()),
+        municipality_id: Set(municipality_id),
+        admin_user_id: Set(admin_user_id),
+        data: Set(data),
+        created_at: Set(now),
+        expires_at: Set(now + kind.idle(settings)),
+    }
+    .insert(db)
+    .await?;
+    Ok(cookie(settings, kind.cookie_name(settings), &token, kind.idle(settings).num_seconds()))
+}
+
+/// Loads the live session of this kind named by the request's cookie, sliding its expiry.
+pub async fn load<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    headers: &HeaderMap,
+    kind: SessionKind,
+) -> AppResult<Option<session::Model>> {
+    let Some(token) = read_cookie(headers, kind.cookie_name(settings)) else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let Some(row) = session::Entity::find_by_id(sha256_hex(&token))
+        .filter(session::Column::Kind.eq(kind.as_str()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.expires_at <= now {
+        session::Entity::delete_by_id(row.id).exec(db).await?;
+        return Ok(None);
+    }
+    // Only write when a meaningful part of the idle window has passed, to keep reads cheap.
+    let idle = kind.idle(settings);
+    if row.expires_at - now < idle - Duration::minutes(1) {
+        let mut active: session::ActiveModel = row.clone().into();
+        active.expires_at = Set(now + idle);
+        active.update(db).await?;
+    }
+    Ok(Some(row))
+}
+
+/// Replaces the data of a session.
+pub async fn update_data<C: ConnectionTrait>(db: &C, id: &str, data: serde_json::Value) -> AppResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::Data, sea_orm::sea_query::Expr::value(data))
+        .filter(session::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the session named by the request's cookie and returns the cookie that clears it.
+pub async fn destroy<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    headers: &HeaderMap,
+    kind: SessionKind,
+) -> AppResult<HeaderValue> {
+    if let Some(token) = read_cookie(headers, kind.cookie_name(settings)) {
+        session::Entity::delete_by_id(sha256_hex(&token)).exec(db).await?;
+    }
+    Ok(cookie(settings, kind.cookie_name(settings), "", 0))
+}
+
+/// The citizen session for `municipality_id`, if the request has one. A session opened in
+/// another municipality is ignored: each citizen session is bound to its municipality.
+pub async fn citizen<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    headers: &HeaderMap,
+    municipality_id: Uuid,
+) -> AppResult<Option<(String, CitizenSession)>> {
+    let Some(row) = load(db, settings, headers, SessionKind::Citizen).await? else {
+        return Ok(None);
+    };
+    if row.municipality_id != Some(municipality_id) {
+        return Ok(None);
+    }
+    Ok(serde_json::from_value::<CitizenSession>(row.data)
+        .ok()
+        .map(|data| (row.id, data)))
+}

@@ -1,0 +1,480 @@
+//! Citizen-side operations. Each takes the municipality and service slugs from the URL and the
+//! identity from the session bound to that municipality.
+
+use super::types::{ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapLine, RecapPage, ServiceHeader};
+use crate::{
+    auth::{CitizenSession, session},
+    crypto::random_bytes,
+    db::entities::{
+        draft, field_value, identity_provider_config, municipality, procedure, procedure_revision, submission,
+        submission_transition,
+    },
+    domain::{
+        FieldDefinition, FieldError, IdentityClaim, ProcedureState, SubmissionReference, SubmissionStatus,
+        field::{RawAnswers, validate_answers},
+    },
+    error::{AppError, AppResult},
+    identity::{ProviderConfig, ProviderPreset},
+    notifications::{EmailPayload, enqueue_email},
+    procedures::service::{claims_of, revision_fields},
+    state::{AppState, Mode},
+};
+use chrono::{Duration, Utc};
+use http::HeaderMap;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// Drafts are kept this long after the last change, so a citizen whose identity session expired
+/// can log in again and find their answers.
+pub const DRAFT_DAYS: i64 = 14;
+
+/// A published service, resolved from its URL.
+pub struct Resolved {
+    pub municipality: municipality::Model,
+    pub procedure: procedure::Model,
+    pub revision: procedure_revision::Model,
+    pub state: ProcedureState,
+    pub provider: Option<identity_provider_config::Model>,
+}
+
+impl Resolved {
+    pub fn claims(&self) -> Vec<IdentityClaim> {
+        claims_of(&self.revision.identity_claims)
+    }
+
+    pub fn header(&self, settings_mode: Mode) -> ServiceHeader {
+        let preset = self
+            .provider
+            .as_ref()
+            .and_then(|p| ProviderPreset::find(&p.preset));
+        ServiceHeader {
+            municipality_slug: self.municipality.slug.clone(),
+            municipality_name: self.municipality.name.clone(),
+            contact_email: self.municipality.contact_email.clone(),
+            slug: self.procedure.slug.clone(),
+            title: self.procedure.title.clone(),
+            description: self.procedure.description.clone(),
+            state: self.state,
+            claims: self.claims(),
+            certified_by: preset.map_or("FranceConnect", |p| p.certified_by).to_owned(),
+            demo: settings_mode == Mode::Demo && preset.is_some_and(|p| p.key == "demo"),
+        }
+    }
+}
+
+/// Finds a service that has been published at least once (drafts are invisible to citizens).
+pub async fn resolve<C: ConnectionTrait>(db: &C, municipality_slug: &str, service_slug: &str) -> AppResult<Resolved> {
+    let municipality = municipality::Entity::find()
+        .filter(municipality::Column::Slug.eq(municipality_slug))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let procedure = procedure::Entity::find()
+        .filter(procedure::Column::MunicipalityId.eq(municipality.id))
+        .filter(procedure::Column::Slug.eq(service_slug))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let revision_id = procedure.published_revision_id.ok_or(AppError::NotFound)?;
+    let revision = procedure_revision::Entity::find_by_id(revision_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state = ProcedureState::parse(&procedure.state).unwrap_or(ProcedureState::Closed);
+    let provider = identity_provider_config::Entity::find()
+        .filter(identity_provider_config::Column::MunicipalityId.eq(municipality.id))
+        .one(db)
+        .await?;
+    Ok(Resolved {
+        municipality,
+        procedure,
+        revision,
+        state,
+        provider,
+    })
+}
+
+/// The municipality's provider with its secret decrypted.
+pub fn provider_config(state: &AppState, row: &identity_provider_config::Model) -> AppResult<ProviderConfig> {
+    let preset = ProviderPreset::find(&row.preset).ok_or(AppError::Internal)?;
+    if preset.key == "demo" && state.settings.mode != Mode::Demo {
+        // The demo provider must never certify anyone in production.
+        return Err(AppError::Unavailable(
+            "Le fournisseur d'identité de démonstration est désactivé sur cette instance.".to_owned(),
+        ));
+    }
+    let client_secret = state.settings.secret_key.decrypt(&row.client_secret_encrypted).map_err(|e| {
+        tracing::error!(error = %e, municipality.id = %row.municipality_id, "client secret unreadable");
+        AppError::Internal
+    })?;
+    Ok(ProviderConfig {
+        preset,
+        issuer: row.issuer.clone(),
+        client_id: row.client_id.clone(),
+        client_secret,
+    })
+}
+
+pub async fn landing(state: &AppState, headers: &HeaderMap, m: &str, s: &str, login_error: Option<String>) -> AppResult<LandingPage> {
+    let r = resolve(&state.db, m, s).await?;
+    let logged_in = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
+        .await?
+        .is_some();
+    Ok(LandingPage {
+        service: r.header(state.settings.mode),
+        logged_in,
+        identity_configured: r.provider.is_some(),
+        login_error,
+    })
+}
+
+fn identity_lines(citizen: &CitizenSession, claims: &[IdentityClaim]) -> Vec<IdentityLine> {
+    claims
+        .iter()
+        .map(|c| IdentityLine {
+            claim: *c,
+            label: c.label_fr().to_owned(),
+            value: citizen.identity.display(*c),
+        })
+        .collect()
+}
+
+/// A citizen allowed to fill this service: logged in for this municipality, with every claim
+/// the service needs. Anything else sends them back to the service page to log in.
+pub async fn require_citizen(state: &AppState, headers: &HeaderMap, r: &Resolved) -> AppResult<(String, CitizenSession)> {
+    let (sid, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if r.claims().iter().any(|c| !citizen.granted.contains(c)) {
+        return Err(AppError::Unauthorized);
+    }
+    Ok((sid, citizen))
+}
+
+fn ensure_open(r: &Resolved) -> AppResult<()> {
+    if r.state.accepts_submissions() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "Ce service est fermé : il n'accepte plus de nouvelles demandes. Contactez la mairie pour toute question.".to_owned(),
+        ))
+    }
+}
+
+async fn find_draft<C: ConnectionTrait>(db: &C, r: &Resolved, sub: &str) -> AppResult<Option<draft::Model>> {
+    Ok(draft::Entity::find()
+        .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
+        .filter(draft::Column::ProcedureId.eq(r.procedure.id))
+        .filter(draft::Column::IdentitySub.eq(sub))
+        .filter(draft::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await?)
+}
+
+fn raw_answers(d: &draft::Model) -> RawAnswers {
+    serde_json::from_value(d.values.clone()).unwrap_or_default()
+}
+
+pub async fn form(state: &AppState, headers: &HeaderMap, m: &str, s: &str, errors: Vec<FieldError>) -> AppResult<FormPage> {
+    let r = resolve(&state.db, m, s).await?;
+    ensure_open(&r)?;
+    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    let answers = find_draft(&state.db, &r, &citizen.sub)
+        .await?
+        // A draft made under an older revision is kept: answers are keyed by stable id.
+        .map(|d| raw_answers(&d))
+        .unwrap_or_default();
+    Ok(FormPage {
+        identity: identity_lines(&citizen, &r.claims()),
+        fields: revision_fields(&state.db, r.revision.id).await?,
+        service: r.header(state.settings.mode),
+        answers,
+        errors,
+    })
+}
+
+/// Why a posted form was refused.
+pub enum SaveError {
+    /// Answers invalid: the draft was saved anyway; show these errors.
+    Invalid(Vec<FieldError>),
+    Other(AppError),
+}
+
+impl From<AppError> for SaveError {
+    fn from(e: AppError) -> Self {
+        Self::Other(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for SaveError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+/// Saves what was posted as the draft, then validates it.
+pub async fn save_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+    posted: &[(String, String)],
+) -> Result<(), SaveError> {
+    let r = resolve(&state.db, m, s).await?;
+    ensure_open(&r)?;
+    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    // The identity is certified: a post that tries to carry identity values is tampering.
+    if posted
+        .iter()
+        .any(|(k, _)| k.starts_with("identity") || IdentityClaim::parse(k).is_ok())
+    {
+        return Err(SaveError::Other(AppError::Validation(
+            "Les données d'identité certifiées ne peuvent pas être modifiées dans le formulaire.".to_owned(),
+        )));
+    }
+    let fields = revision_fields(&state.db, r.revision.id).await?;
+    let mut raw = RawAnswers::new();
+    for field in &fields {
+        let name = field.input_name();
+        if let Some((_, v)) = posted.iter().find(|(k, _)| *k == name) {
+            raw.insert(field.stable_id, v.clone());
+        }
+    }
+    upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
+    validate_answers(&fields, &raw).map(|_| ()).map_err(SaveError::Invalid)
+}
+
+async fn upsert_draft<C: ConnectionTrait>(db: &C, r: &Resolved, sub: &str, raw: &RawAnswers) -> AppResult<()> {
+    let now = Utc::now();
+    let values = serde_json::to_value(raw).unwrap_or_default();
+    match find_draft(db, r, sub).await? {
+        Some(existing) => {
+            let mut active: draft::ActiveModel = existing.into();
+            active.values = Set(values);
+            active.revision_id = Set(r.revision.id);
+            active.updated_at = Set(now);
+            active.expires_at = Set(now + Duration::days(DRAFT_DAYS));
+            active.update(db).await?;
+        }
+        None => {
+            // An expired draft with the same owner would violate the unique index.
+            draft::Entity::delete_many()
+                .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
+                .filter(draft::Column::ProcedureId.eq(r.procedure.id))
+                .filter(draft::Column::IdentitySub.eq(sub))
+                .exec(db)
+                .await?;
+            draft::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                municipality_id: Set(r.municipality.id),
+                procedure_id: Set(r.procedure.id),
+                revision_id: Set(r.revision.id),
+                identity_sub: Set(sub.to_owned()),
+                values: Set(values),
+                updated_at: Set(now),
+                expires_at: Set(now + Duration::days(DRAFT_DAYS)),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The recap shows the saved, valid draft; an invalid or missing draft goes back to the form.
+pub async fn recap(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<RecapPage> {
+    let r = resolve(&state.db, m, s).await?;
+    ensure_open(&r)?;
+    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    let fields = revision_fields(&state.db, r.revision.id).await?;
+    let d = find_draft(&state.db, &r, &citizen.sub).await?.ok_or(AppError::NotFound)?;
+    let values = validate_answers(&fields, &raw_answers(&d)).map_err(|_| AppError::NotFound)?;
+    Ok(RecapPage {
+        identity: identity_lines(&citizen, &r.claims()),
+        answers: fields
+            .iter()
+            .map(|f| RecapLine {
+                stable_id: f.stable_id,
+                label: f.label.clone(),
+                value: f.display_answer(values.get(&f.stable_id)),
+            })
+            .collect(),
+        service: r.header(state.settings.mode),
+    })
+}
+
+/// Outcome of the final "send" click.
+pub enum SubmitOutcome {
+    Created(String),
+    /// A replay (double click, resent post): nothing new was stored.
+    AlreadySent(String),
+}
+
+/// Turns the draft into a submission, atomically with its history line and its emails.
+pub async fn submit(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<SubmitOutcome> {
+    let r = resolve(&state.db, m, s).await?;
+    ensure_open(&r)?;
+    let (sid, mut citizen) = require_citizen(state, headers, &r).await?;
+    let fields = revision_fields(&state.db, r.revision.id).await?;
+    let Some(d) = find_draft(&state.db, &r, &citizen.sub).await? else {
+        return match citizen.last_reference.clone() {
+            Some(reference) => Ok(SubmitOutcome::AlreadySent(reference)),
+            None => Err(AppError::Validation("Aucune demande en cours : remplissez d'abord le formulaire.".to_owned())),
+        };
+    };
+    let values = validate_answers(&fields, &raw_answers(&d)).map_err(|errors| {
+        AppError::Validation(format!("Le formulaire contient {} erreur(s) : corrigez-les avant l'envoi.", errors.len()))
+    })?;
+
+    let reference = SubmissionReference::from_random(random_bytes());
+    let submission_id = Uuid::now_v7();
+    let now = Utc::now();
+    let identity_json = serde_json::to_value(&citizen.identity).unwrap_or_default();
+    let citizen_email = citizen.identity.get(IdentityClaim::Email).map(str::to_owned).filter(|e| !e.is_empty());
+    let txn = state.db.begin().await?;
+    let inserted = submission::ActiveModel {
+        id: Set(submission_id),
+        municipality_id: Set(r.municipality.id),
+        procedure_id: Set(r.procedure.id),
+        revision_id: Set(r.revision.id),
+        reference: Set(reference.as_str().to_owned()),
+        status: Set(SubmissionStatus::Unprocessed.as_str().to_owned()),
+        // One draft yields at most one submission: a concurrent second click hits this key.
+        idempotency_key: Set(d.id.to_string()),
+        identity: Set(identity_json),
+        identity_provider: Set(citizen.provider.clone()),
+        identity_sub: Set(citizen.sub.clone()),
+        identity_acr: Set(citizen.acr.clone()),
+        identity_authenticated_at: Set(citizen.authenticated_at),
+        created_at: Set(now),
+        updated_at: Set(now),
+        processed_at: Set(None),
+    }
+    .insert(&txn)
+    .await;
+    if let Err(e) = inserted {
+        if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+            txn.rollback().await?;
+            let existing = submission::Entity::find()
+                .filter(submission::Column::IdempotencyKey.eq(d.id.to_string()))
+                .one(&state.db)
+                .await?
+                .ok_or(AppError::Internal)?;
+            return Ok(SubmitOutcome::AlreadySent(existing.reference));
+        }
+        return Err(e.into());
+    }
+    for (stable_id, value) in &values {
+        field_value::ActiveModel {
+            submission_id: Set(submission_id),
+            field_stable_id: Set(*stable_id),
+            value: Set(value.clone()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    submission_transition::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        submission_id: Set(submission_id),
+        from_status: Set(None),
+        to_status: Set(SubmissionStatus::Unprocessed.as_str().to_owned()),
+        actor_admin_id: Set(None),
+        actor_label: Set("Citoyen (dépôt en ligne)".to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    draft::Entity::delete_by_id(d.id).exec(&txn).await?;
+    queue_emails(&txn, state, &r, &reference, &fields, &values, citizen_email.as_deref()).await?;
+    txn.commit().await?;
+
+    citizen.last_reference = Some(reference.as_str().to_owned());
+    session::update_data(&state.db, &sid, serde_json::to_value(&citizen).unwrap_or_default()).await?;
+    tracing::info!(submission.id = %submission_id, municipality.id = %r.municipality.id, "submission received");
+    Ok(SubmitOutcome::Created(reference.as_str().to_owned()))
+}
+
+async fn queue_emails<C: ConnectionTrait>(
+    txn: &C,
+    state: &AppState,
+    r: &Resolved,
+    reference: &SubmissionReference,
+    fields: &[FieldDefinition],
+    values: &crate::domain::FieldValues,
+    citizen_email: Option<&str>,
+) -> AppResult<()> {
+    if let Some(to) = citizen_email {
+        let mut text = format!(
+            "Bonjour,\n\n{} a bien reçu votre demande « {} ».\nRéférence : {}\n\nVos réponses :\n",
+            r.municipality.name, r.procedure.title, reference
+        );
+        for f in fields {
+            text.push_str(&format!("- {} : {}\n", f.label, f.display_answer(values.get(&f.stable_id))));
+        }
+        text.push_str("\nConservez cette référence pour tout échange avec la mairie.\n");
+        enqueue_email(
+            txn,
+            Some(r.municipality.id),
+            "submission_receipt",
+            &EmailPayload {
+                to: to.to_owned(),
+                subject: format!("Votre demande {reference} a bien été reçue"),
+                text,
+            },
+        )
+        .await?;
+    }
+    // The municipality's notice carries no personal data: only a link to the inbox.
+    enqueue_email(
+        txn,
+        Some(r.municipality.id),
+        "submission_notice",
+        &EmailPayload {
+            to: r.municipality.notification_email.clone(),
+            subject: format!("Nouvelle demande : {}", r.procedure.title),
+            text: format!(
+                "Une nouvelle demande (référence {reference}) a été déposée pour « {} ».\n\nConsultez-la dans la boîte de réception : {}\n",
+                r.procedure.title,
+                state.settings.url("/admin/inbox")
+            ),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Discards the draft ("Abandonner").
+pub async fn discard(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<()> {
+    let r = resolve(&state.db, m, s).await?;
+    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    draft::Entity::delete_many()
+        .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
+        .filter(draft::Column::ProcedureId.eq(r.procedure.id))
+        .filter(draft::Column::IdentitySub.eq(citizen.sub.as_str()))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+pub async fn confirmation(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<ConfirmationPage> {
+    let r = resolve(&state.db, m, s).await?;
+    let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let reference = citizen.last_reference.clone().ok_or(AppError::NotFound)?;
+    // Only show a reference that belongs to this service.
+    submission::Entity::find()
+        .filter(submission::Column::MunicipalityId.eq(r.municipality.id))
+        .filter(submission::Column::ProcedureId.eq(r.procedure.id))
+        .filter(submission::Column::Reference.eq(reference.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ConfirmationPage {
+        service: r.header(state.settings.mode),
+        reference,
+        email_sent_to: citizen.identity.get(IdentityClaim::Email).map(str::to_owned).filter(|e| !e.is_empty()),
+    })
+}

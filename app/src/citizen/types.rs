@@ -1,0 +1,70 @@
+//! Data shown by the citizen pages.
+
+use crate::domain::{FieldDefinition, FieldError, IdentityClaim, ProcedureState};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceHeader {
+    pub municipality_slug: String,
+    pub municipality_name: String,
+    pub contact_email: String,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub state: ProcedureState,
+    pub claims: Vec<IdentityClaim>,
+    /// "FranceConnect" (or the preset's certifying body).
+    pub certified_by: String,
+    /// Shown when the instance runs on the demo identity provider.
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LandingPage {
+    pub service: ServiceHeader,
+    pub logged_in: bool,
+    pub identity_configured: bool,
+    /// An error from the last login attempt, to show above the button.
+    pub login_error: Option<String>,
+}
+
+/// A claim as displayed in the locked identity block.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IdentityLine {
+    pub claim: IdentityClaim,
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FormPage {
+    pub service: ServiceHeader,
+    pub identity: Vec<IdentityLine>,
+    pub fields: Vec<FieldDefinition>,
+    /// What the citizen typed last time (kept even when invalid).
+    pub answers: BTreeMap<Uuid, String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecapLine {
+    pub stable_id: Uuid,
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecapPage {
+    pub service: ServiceHeader,
+    pub identity: Vec<IdentityLine>,
+    pub answers: Vec<RecapLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfirmationPage {
+    pub service: ServiceHeader,
+    pub reference: String,
+    pub email_sent_to: Option<String>,
+}

@@ -1,0 +1,37 @@
+//! Database access: connection set-up for SQLite and PostgreSQL, migrations, entities.
+//!
+//! SQLite runs in WAL mode with `synchronous=FULL`: an acknowledged submission is a legal act for
+//! the citizen and must survive a power cut, not only a process crash.
+
+pub mod entities;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// Opens the pool and brings the schema up to date.
+pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(database_url).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Opens a pool on `sqlite://…` or `postgres://…` with the durability settings of the product.
+pub async fn connect(database_url: &str) -> Result<DatabaseConnection, DbErr> {
+    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+    let mut options = ConnectOptions::new(database_url.to_owned());
+    options
+        .max_connections(if database_url.starts_with("sqlite:") { 8 } else { 16 })
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    Database::connect(options).await
+}

@@ -1,0 +1,30 @@
+//! Domain types shared by the browser and the server ("parse, don't validate").
+//!
+//! Everything here compiles to WebAssembly too, so the admin's browser and the server run the very
+//! same checks. A value of one of these types is valid by construction: handlers parse raw input
+//! into them at the edge and the services never re-check.
+
+pub mod claims;
+pub mod field;
+pub mod identity;
+pub mod reference;
+pub mod slug;
+pub mod status;
+
+pub use claims::IdentityClaim;
+pub use field::{FieldDefinition, FieldError, FieldKind, FieldValues};
+pub use identity::CertifiedIdentity;
+pub use reference::SubmissionReference;
+pub use slug::Slug;
+pub use status::{ProcedureState, SubmissionStatus};
+
+/// Why a piece of input was refused, as a sentence for the person who typed it (French first).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[error("{0}")]
+pub struct DomainError(pub String);
+
+impl DomainError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}

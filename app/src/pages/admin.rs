@@ -1,0 +1,555 @@
+//! Admin console pages. They work without JavaScript; the islands bundle only adds comfort
+//! (copy buttons).
+
+use super::{ErrorBlock, param, query, redirect};
+use crate::{
+    domain::{FieldKind, IdentityClaim, ProcedureState, SubmissionStatus},
+    error::AppError,
+    inbox::types::{InboxFilter, InboxPage, SubmissionDetail},
+    procedures::types::{ProcedureEditor, ProcedureSummary},
+    ui::{AdminLayout, ErrorSummary, feedback::use_feedback, islands::CopyButton, layout::PlainLayout},
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who is logged in, for the page frame.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdminHeader {
+    pub user: String,
+    pub municipality: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn current_admin() -> Result<(crate::state::AppState, crate::auth::CurrentAdmin, AdminHeader), AppError> {
+    let (state, headers) = crate::web::request_context()?;
+    let admin = crate::auth::admin::current(&state.db, &state.settings, &headers).await?;
+    let header = AdminHeader {
+        user: admin.display_name.clone(),
+        municipality: admin.municipality_name.clone(),
+    };
+    Ok((state, admin, header))
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/dashboard")]
+pub async fn load_dashboard() -> Result<(AdminHeader, Vec<ProcedureSummary>), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    Ok((header, crate::procedures::service::list(&state, &admin).await?))
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/whoami")]
+pub async fn load_header() -> Result<AdminHeader, AppError> {
+    Ok(current_admin().await?.2)
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/editor")]
+pub async fn load_editor(id: Uuid) -> Result<(AdminHeader, ProcedureEditor), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    Ok((header, crate::procedures::service::editor(&state, &admin, id).await?))
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/inbox")]
+pub async fn load_inbox(filter: InboxFilter, before: Option<Uuid>) -> Result<(AdminHeader, InboxPage), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    Ok((header, crate::inbox::service::list(&state, &admin, filter, before).await?))
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/submission")]
+pub async fn load_detail(id: Uuid) -> Result<(AdminHeader, SubmissionDetail), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    Ok((header, crate::inbox::service::detail(&state, &admin, id).await?))
+}
+
+/// Unauthenticated admins go to the login page; other errors get an error page.
+fn admin_error(error: AppError) -> AnyView {
+    if error == AppError::Unauthorized {
+        redirect("/admin/login");
+        return ().into_any();
+    }
+    view! {
+        <PlainLayout title=error.title_fr()>
+            <ErrorBlock error />
+        </PlainLayout>
+    }
+    .into_any()
+}
+
+fn parse_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+#[component]
+pub fn LoginView() -> impl IntoView {
+    let feedback = use_feedback();
+    let summary: Vec<(String, String)> = feedback.error_for("form").map(|m| vec![("email".to_owned(), m)]).unwrap_or_default();
+    let email = feedback.value("email").unwrap_or_default();
+    view! {
+        <PlainLayout title="Connexion agent">
+            <h1>"Connexion à l'administration"</h1>
+            <ErrorSummary errors=summary />
+            <form method="post" action="/admin/login" class="form form--narrow">
+                <div class="field">
+                    <label for="email">"Adresse électronique"</label>
+                    <input type="email" id="email" name="email" autocomplete="username" value=email required />
+                </div>
+                <div class="field">
+                    <label for="password">"Mot de passe"</label>
+                    <input type="password" id="password" name="password" autocomplete="current-password" required />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button">"Se connecter"</button>
+                </div>
+            </form>
+        </PlainLayout>
+    }
+}
+
+#[component]
+pub fn DashboardView() -> impl IntoView {
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match load_dashboard().await {
+                    Ok((header, services)) => dashboard(header, services).into_any(),
+                    Err(e) => admin_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn dashboard(header: AdminHeader, services: Vec<ProcedureSummary>) -> impl IntoView {
+    let empty = services.is_empty();
+    view! {
+        <AdminLayout title="Tableau de bord" municipality=header.municipality.clone() user=header.user>
+            <h1>{format!("Tableau de bord – {}", header.municipality)}</h1>
+            <p><a class="button" href="/admin/services/new">"Créer un service"</a></p>
+            <h2>"Vos services"</h2>
+            {if empty {
+                view! { <p>"Aucun service pour l'instant. Créez le premier en quelques minutes."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <caption class="sr-only">"Services de la commune"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Service"</th>
+                                <th scope="col">"État"</th>
+                                <th scope="col">"À traiter"</th>
+                                <th scope="col">"Demandes reçues"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {services
+                                .into_iter()
+                                .map(|s| view! {
+                                    <tr>
+                                        <td><a href=format!("/admin/services/{}", s.id)>{s.title}</a></td>
+                                        <td>{s.state.label_fr()}</td>
+                                        <td>{s.unprocessed}</td>
+                                        <td>{s.total}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </AdminLayout>
+    }
+}
+
+#[component]
+pub fn NewServiceView() -> impl IntoView {
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let feedback = feedback.clone();
+                Suspend::new(async move {
+                    match load_header().await {
+                        Ok(header) => new_service(header, feedback).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn new_service(header: AdminHeader, feedback: crate::ui::Feedback) -> impl IntoView {
+    let summary: Vec<(String, String)> = feedback
+        .errors
+        .iter()
+        .map(|(k, m)| (if k == "claims" { "claim-family_name".to_owned() } else { k.clone() }, m.clone()))
+        .collect();
+    let checked: Vec<String> = feedback.values.get("claims").map(|v| v.split(',').map(str::to_owned).collect()).unwrap_or_default();
+    let title_error = feedback.error_for("title");
+    let claims_error = feedback.error_for("claims");
+    view! {
+        <AdminLayout title="Créer un service" municipality=header.municipality user=header.user>
+            <h1>"Créer un service"</h1>
+            <ErrorSummary errors=summary />
+            <form method="post" action="/admin/services" class="form" novalidate="novalidate">
+                <div class=if title_error.is_some() { "field field--error" } else { "field" }>
+                    <label for="title">"Titre du service"</label>
+                    <p class="hint" id="title-help">"Par exemple : Inscription à la bibliothèque. Il sert aussi à construire l'adresse du service."</p>
+                    {title_error.clone().map(|e| view! { <p class="field-error" id="title-error">{e}</p> })}
+                    <input type="text" id="title" name="title" value=feedback.value("title").unwrap_or_default()
+                        aria-describedby=if title_error.is_some() { "title-help title-error" } else { "title-help" }
+                        aria-invalid=title_error.is_some().then_some("true") />
+                </div>
+                <div class="field">
+                    <label for="description">"Description"</label>
+                    <p class="hint" id="description-help">"Ce que le citoyen obtient, les délais, les pièces éventuelles."</p>
+                    <textarea id="description" name="description" rows="4" aria-describedby="description-help">
+                        {feedback.value("description").unwrap_or_default()}
+                    </textarea>
+                </div>
+                <fieldset class=if claims_error.is_some() { "field field--error" } else { "field" }>
+                    <legend>"Données d'identité certifiées demandées à FranceConnect"</legend>
+                    <p class="hint">"Ne demandez que ce qui est nécessaire au service : chaque donnée cochée sera transmise par l'État."</p>
+                    {claims_error.clone().map(|e| view! { <p class="field-error">{e}</p> })}
+                    {IdentityClaim::ALL
+                        .into_iter()
+                        .map(|c| {
+                            let id = format!("claim-{}", c.as_str());
+                            let is_checked = checked.iter().any(|v| v == c.as_str());
+                            let help_id = format!("{id}-help");
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name="claims" value=c.as_str() checked=is_checked aria-describedby=help_id.clone() />
+                                    <label for=id>{c.label_fr()}</label>
+                                    <p class="hint" id=help_id>{c.help_fr()}</p>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <div class="actions">
+                    <button type="submit" class="button">"Créer le service"</button>
+                </div>
+            </form>
+        </AdminLayout>
+    }
+}
+
+#[component]
+pub fn EditorView() -> impl IntoView {
+    let id = param("id");
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (id, feedback) = (id.clone(), feedback.clone());
+                Suspend::new(async move {
+                    let result = match parse_id(&id) {
+                        Ok(id) => load_editor(id).await,
+                        Err(e) => Err(e),
+                    };
+                    match result {
+                        Ok((header, editor)) => editor_page(header, editor, feedback).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn editor_page(header: AdminHeader, e: ProcedureEditor, feedback: crate::ui::Feedback) -> impl IntoView {
+    let base = format!("/admin/services/{}", e.id);
+    let online = e.state.accepts_submissions();
+    let can_publish = e.state == ProcedureState::Draft || e.has_unpublished_changes || e.state == ProcedureState::Closed;
+    let summary = feedback.errors.clone();
+    let label_error = feedback.error_for("label");
+    let options_error = feedback.error_for("options");
+    let embed = format!(
+        r#"<a href="{url}" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;font:600 16px/1.4 system-ui,sans-serif;text-decoration:none;border-radius:6px">{title}</a>"#,
+        url = e.public_url,
+        title = html_escape(&e.title)
+    );
+    let kind_value = feedback.value("kind").unwrap_or_else(|| "short_text".to_owned());
+    view! {
+        <AdminLayout title=e.title.clone() municipality=header.municipality user=header.user>
+            <p><a href="/admin">"← Tableau de bord"</a></p>
+            <h1>{e.title.clone()}</h1>
+            <p class="status-line">
+                "État : " <strong class="status">{e.state.label_fr()}</strong>
+                {e.published_revision_number.map(|n| format!(" – version publiée : {n}"))}
+                {e.has_unpublished_changes.then_some(" – modifications non publiées")}
+            </p>
+            <ErrorSummary errors=summary />
+
+            <section aria-labelledby="claims-title" class="card">
+                <h2 id="claims-title">"Identité certifiée demandée"</h2>
+                <ul>{e.claims.iter().map(|c| view! { <li>{c.label_fr()}</li> }).collect_view()}</ul>
+            </section>
+
+            <section aria-labelledby="fields-title" class="card">
+                <h2 id="fields-title">{format!("Champs du formulaire (version {})", e.revision_number)}</h2>
+                {if e.fields.is_empty() {
+                    view! { <p>"Aucun champ pour l'instant."</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="field-list">
+                            {e.fields
+                                .iter()
+                                .map(|f| {
+                                    let delete = format!("{base}/fields/{}/delete", f.stable_id);
+                                    view! {
+                                        <li class="field-list__item">
+                                            <span class="field-list__label">{f.label.clone()}</span>
+                                            <span class="field-list__meta">
+                                                {f.kind.label_fr()}
+                                                {if f.required { " – obligatoire" } else { " – facultatif" }}
+                                            </span>
+                                            <form method="post" action=delete class="inline-form">
+                                                <button type="submit" class="link-button">
+                                                    "Supprimer" <span class="sr-only">{format!(" le champ {}", f.label)}</span>
+                                                </button>
+                                            </form>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    }
+                    .into_any()
+                }}
+                <h3>"Ajouter un champ"</h3>
+                <form method="post" action=format!("{base}/fields") class="form" novalidate="novalidate">
+                    <div class=if label_error.is_some() { "field field--error" } else { "field" }>
+                        <label for="label">"Libellé du champ"</label>
+                        {label_error.clone().map(|m| view! { <p class="field-error" id="label-error">{m}</p> })}
+                        <input type="text" id="label" name="label" value=feedback.value("label").unwrap_or_default()
+                            aria-invalid=label_error.is_some().then_some("true")
+                            aria-describedby=label_error.is_some().then_some("label-error") />
+                    </div>
+                    <div class="field">
+                        <label for="kind">"Type de champ"</label>
+                        <select id="kind" name="kind">
+                            {FieldKind::ALL
+                                .into_iter()
+                                .map(|k| view! { <option value=k.as_str() selected=k.as_str() == kind_value>{k.label_fr()}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="help">"Texte d'aide (facultatif)"</label>
+                        <input type="text" id="help" name="help" value=feedback.value("help").unwrap_or_default() />
+                    </div>
+                    <div class=if options_error.is_some() { "field field--error" } else { "field" }>
+                        <label for="options">"Options (une par ligne)"</label>
+                        <p class="hint" id="options-help">"Uniquement pour un choix unique."</p>
+                        {options_error.clone().map(|m| view! { <p class="field-error" id="options-error">{m}</p> })}
+                        <textarea id="options" name="options" rows="4"
+                            aria-describedby=if options_error.is_some() { "options-help options-error" } else { "options-help" }>
+                            {feedback.value("options").unwrap_or_default()}
+                        </textarea>
+                    </div>
+                    <div class="choice">
+                        <input type="checkbox" id="required" name="required" value="on" />
+                        <label for="required">"Réponse obligatoire"</label>
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="button button--secondary">"Ajouter le champ"</button>
+                    </div>
+                </form>
+            </section>
+
+            <section aria-labelledby="publish-title" class="card">
+                <h2 id="publish-title">"Publication"</h2>
+                {can_publish.then(|| view! {
+                    <form method="post" action=format!("{base}/publish")>
+                        <button type="submit" class="button">"Publier"</button>
+                    </form>
+                })}
+                {(online && !e.has_unpublished_changes).then(|| view! {
+                    <form method="post" action=format!("{base}/close")>
+                        <button type="submit" class="button button--secondary">"Fermer le service"</button>
+                    </form>
+                })}
+                {(e.published_revision_number.is_some()).then(|| {
+                    let url = e.public_url.clone();
+                    let embed = embed.clone();
+                    view! {
+                        <p>"Adresse du service : " <a href=url.clone()>"Ouvrir le service"</a> " " <code>{url.clone()}</code></p>
+                        <div class="field">
+                            <label for="embed">"Ligne HTML à coller dans le site de la commune"</label>
+                            <textarea id="embed" rows="3" readonly="readonly">{embed.clone()}</textarea>
+                            <CopyButton text=embed label="Copier la ligne HTML".to_owned() />
+                        </div>
+                        {e.qr_svg.clone().map(|svg| {
+                            let src = format!("data:image/svg+xml;utf8,{}", percent_encode(&svg));
+                            view! {
+                                <figure class="qr">
+                                    <img src=src alt=format!("QR code ouvrant {url}") width="200" height="200" />
+                                    <figcaption>"QR code à imprimer : il ouvre directement le service."</figcaption>
+                                </figure>
+                            }
+                        })}
+                    }
+                })}
+            </section>
+        </AdminLayout>
+    }
+}
+
+fn html_escape(raw: &str) -> String {
+    raw.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn percent_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b' ' | b'=' | b':' | b'/' | b',' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn InboxView() -> impl IntoView {
+    let filter = InboxFilter::parse(query("status").as_deref());
+    let before = query("before").and_then(|b| Uuid::parse_str(&b).ok());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match load_inbox(filter, before).await {
+                    Ok((header, page)) => inbox_page(header, page).into_any(),
+                    Err(e) => admin_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn inbox_page(header: AdminHeader, page: InboxPage) -> impl IntoView {
+    let filter = page.filter;
+    let tab = move |f: InboxFilter, label: &str, count: u64| {
+        let current = (filter == f).then_some("page");
+        view! {
+            <li>
+                <a href=format!("/admin/inbox?status={}", f.as_str()) aria-current=current class="tabs__tab">
+                    {format!("{label} ({count})")}
+                </a>
+            </li>
+        }
+    };
+    let empty = page.rows.is_empty();
+    view! {
+        <AdminLayout title="Boîte de réception" municipality=header.municipality user=header.user>
+            <h1>"Boîte de réception"</h1>
+            <nav aria-label="Filtrer les demandes">
+                <ul class="tabs">
+                    {tab(InboxFilter::Unprocessed, "À traiter", page.unprocessed)}
+                    {tab(InboxFilter::Processed, "Traitées", page.processed)}
+                    {tab(InboxFilter::All, "Toutes", page.unprocessed + page.processed)}
+                </ul>
+            </nav>
+            {if empty {
+                view! { <p>"Aucune demande dans cette liste."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <caption class="sr-only">"Demandes reçues"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Référence"</th>
+                                <th scope="col">"Service"</th>
+                                <th scope="col">"Demandeur"</th>
+                                <th scope="col">"Reçue le"</th>
+                                <th scope="col">"Statut"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td><a href=format!("/admin/submissions/{}", r.id)>{r.reference}</a></td>
+                                    <td>{r.procedure_title}</td>
+                                    <td>{r.citizen_name}</td>
+                                    <td>{r.created_at}</td>
+                                    <td>{r.status.label_fr()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            {page.next_cursor.map(|c| view! {
+                <p><a href=format!("/admin/inbox?status={}&before={c}", page.filter.as_str())>"Demandes plus anciennes"</a></p>
+            })}
+        </AdminLayout>
+    }
+}
+
+#[component]
+pub fn DetailView() -> impl IntoView {
+    let id = param("id");
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (id, feedback) = (id.clone(), feedback.clone());
+                Suspend::new(async move {
+                    let result = match parse_id(&id) {
+                        Ok(id) => load_detail(id).await,
+                        Err(e) => Err(e),
+                    };
+                    match result {
+                        Ok((header, d)) => detail_page(header, d, feedback.error_for("form")).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn detail_page(header: AdminHeader, d: SubmissionDetail, notice: Option<String>) -> impl IntoView {
+    let (target, button) = match d.status {
+        SubmissionStatus::Unprocessed => ("processed", "Marquer comme traitée"),
+        SubmissionStatus::Processed => ("unprocessed", "Remettre à traiter"),
+    };
+    view! {
+        <AdminLayout title=format!("Demande {}", d.reference) municipality=header.municipality user=header.user>
+            <p><a href="/admin/inbox">"← Boîte de réception"</a></p>
+            <h1>{format!("Demande {}", d.reference)}</h1>
+            {notice.map(|n| view! { <p class="notice notice--error" role="alert">{n}</p> })}
+            <p class="status-line">
+                {d.procedure_title.clone()} " – version " {d.revision_number} " – reçue le " {d.created_at.clone()}
+                " – statut : " <strong class="status">{d.status.label_fr()}</strong>
+            </p>
+            <form method="post" action=format!("/admin/submissions/{}/status", d.id)>
+                <input type="hidden" name="status" value=target />
+                <button type="submit" class="button">{button}</button>
+            </form>
+            <section aria-labelledby="identity-title" class="card">
+                <h2 id="identity-title">"Identité certifiée"</h2>
+                <p class="hint">{format!("Fournie par {} (niveau {}) le {}", d.identity_provider, d.identity_acr, d.identity_authenticated_at)}</p>
+                <dl class="recap">
+                    {d.identity.into_iter().map(|l| view! { <div class="recap__row"><dt>{l.label}</dt><dd>{l.value}</dd></div> }).collect_view()}
+                </dl>
+            </section>
+            <section aria-labelledby="answers-title" class="card">
+                <h2 id="answers-title">"Réponses"</h2>
+                <dl class="recap">
+                    {d.answers.into_iter().map(|l| view! { <div class="recap__row"><dt>{l.label}</dt><dd>{l.value}</dd></div> }).collect_view()}
+                </dl>
+            </section>
+            <section aria-labelledby="history-title" class="card">
+                <h2 id="history-title">"Historique"</h2>
+                <ul>
+                    {d.history.into_iter().map(|t| view! {
+                        <li>{format!("{} – {}{} – {}", t.at, t.from.map(|f| format!("{f} → ")).unwrap_or_default(), t.to, t.actor)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        </AdminLayout>
+    }
+}

@@ -1,0 +1,446 @@
+//! Citizen pages. None of them contains an island: they are plain HTML and work without
+//! JavaScript. Each step posts a form to a handler in `web::citizen`.
+
+use super::{ErrorBlock, param, redirect};
+use crate::{
+    citizen::types::{ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapPage, ServiceHeader},
+    domain::{FieldDefinition, FieldKind},
+    error::AppError,
+    ui::{CitizenLayout, ErrorSummary, feedback::use_feedback},
+};
+use leptos::prelude::*;
+
+#[server(prefix = "/_fn", endpoint = "citizen/landing")]
+pub async fn load_landing(m: String, s: String) -> Result<LandingPage, AppError> {
+    let (state, headers) = crate::web::request_context()?;
+    crate::citizen::service::landing(&state, &headers, &m, &s, None).await
+}
+
+#[server(prefix = "/_fn", endpoint = "citizen/form")]
+pub async fn load_form(m: String, s: String) -> Result<FormPage, AppError> {
+    let (state, headers) = crate::web::request_context()?;
+    crate::citizen::service::form(&state, &headers, &m, &s, Vec::new()).await
+}
+
+#[server(prefix = "/_fn", endpoint = "citizen/recap")]
+pub async fn load_recap(m: String, s: String) -> Result<RecapPage, AppError> {
+    let (state, headers) = crate::web::request_context()?;
+    crate::citizen::service::recap(&state, &headers, &m, &s).await
+}
+
+#[server(prefix = "/_fn", endpoint = "citizen/confirmation")]
+pub async fn load_confirmation(m: String, s: String) -> Result<ConfirmationPage, AppError> {
+    let (state, headers) = crate::web::request_context()?;
+    crate::citizen::service::confirmation(&state, &headers, &m, &s).await
+}
+
+fn service_path(service: &ServiceHeader) -> String {
+    format!("/s/{}/{}", service.municipality_slug, service.slug)
+}
+
+/// A citizen page whose data failed to load: not found, closed service, or not logged in.
+fn citizen_error(error: AppError, m: &str, s: &str) -> AnyView {
+    if error == AppError::Unauthorized {
+        // The identity session is missing or expired: back to the service page to log in again;
+        // the draft is kept and will be found after login.
+        redirect(&format!("/s/{m}/{s}"));
+        return ().into_any();
+    }
+    view! {
+        <CitizenLayout title=error.title_fr() municipality="i-CLEFS">
+            <ErrorBlock error />
+        </CitizenLayout>
+    }
+    .into_any()
+}
+
+/// The service page: what it is, what data is used, and the FranceConnect button first.
+#[component]
+pub fn LandingView() -> impl IntoView {
+    let (m, s) = (param("m"), param("s"));
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (m, s, feedback) = (m.clone(), s.clone(), feedback.clone());
+                Suspend::new(async move {
+                    match load_landing(m.clone(), s.clone()).await {
+                        Ok(page) => landing(page, feedback.error_for("login")).into_any(),
+                        Err(e) => citizen_error(e, &m, &s),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn landing(page: LandingPage, login_error: Option<String>) -> impl IntoView {
+    let service = page.service;
+    let path = service_path(&service);
+    let open = service.state.accepts_submissions();
+    let claims = service.claims.clone();
+    view! {
+        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo>
+            <h1>{service.title.clone()}</h1>
+            {(!service.description.is_empty())
+                .then(|| view! { <p class="lead">{service.description.clone()}</p> })}
+            {login_error.map(|message| view! {
+                <div class="notice notice--error" role="alert">
+                    <h2>"La connexion n'a pas abouti"</h2>
+                    <p>{message}</p>
+                    <p>"Vous pouvez réessayer avec le bouton ci-dessous."</p>
+                </div>
+            })}
+            {if !open {
+                view! {
+                    <div class="notice notice--warning">
+                        <h2>"Ce service est fermé"</h2>
+                        <p>"Il n'accepte plus de nouvelles demandes. Pour toute question, contactez la mairie : "
+                            <a href=format!("mailto:{}", service.contact_email)>{service.contact_email.clone()}</a>
+                        </p>
+                    </div>
+                }
+                .into_any()
+            } else if !page.identity_configured {
+                view! {
+                    <p class="notice notice--warning">
+                        "La connexion par FranceConnect n'est pas encore activée pour cette commune."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="card" aria-labelledby="start-title">
+                        <h2 id="start-title">"Commencer la démarche"</h2>
+                        <p>"Identifiez-vous avec FranceConnect : votre identité sera remplie et certifiée automatiquement."</p>
+                        {page.logged_in.then(|| view! {
+                            <p><a class="button" href=format!("{path}/formulaire")>"Continuer ma demande"</a></p>
+                            <p class="separator">"ou"</p>
+                        })}
+                        <form method="post" action=format!("/auth/{}/login", service.municipality_slug) class="fr-connect-group">
+                            <input type="hidden" name="service" value=service.slug.clone() />
+                            <button class="fr-connect" type="submit">
+                                <span class="fr-connect__login">"S’identifier avec"</span>
+                                " "
+                                <span class="fr-connect__brand">"FranceConnect"</span>
+                            </button>
+                            <p>
+                                <a href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que FranceConnect ? - nouvelle fenêtre">
+                                    "Qu’est-ce que FranceConnect ?"
+                                </a>
+                            </p>
+                        </form>
+                    </section>
+                }
+                .into_any()
+            }}
+            <section aria-labelledby="data-title">
+                <h2 id="data-title">"Données utilisées"</h2>
+                <p>"Pour ce service, la commune reçoit de FranceConnect uniquement :"</p>
+                <ul>
+                    {claims.into_iter().map(|c| view! { <li><strong>{c.label_fr()}</strong></li> }).collect_view()}
+                </ul>
+                <p>
+                    "Responsable du traitement : " {service.municipality_name.clone()}
+                    ". Vos données servent uniquement à traiter votre demande. Pour exercer vos droits (accès, rectification, effacement), écrivez à "
+                    <a href=format!("mailto:{}", service.contact_email)>{service.contact_email.clone()}</a> "."
+                </p>
+            </section>
+        </CitizenLayout>
+    }
+}
+
+fn identity_block(lines: Vec<IdentityLine>, certified_by: String) -> impl IntoView {
+    view! {
+        <section class="identity" aria-labelledby="identity-title identity-badge">
+            <h2 id="identity-title">"Votre identité"</h2>
+            <p id="identity-badge" class="badge">{format!("Certifié par {certified_by}")}</p>
+            <p class="hint">"Ces informations viennent de l'État et ne peuvent pas être modifiées ici."</p>
+            <dl class="identity__list">
+                {lines
+                    .into_iter()
+                    .map(|l| view! {
+                        <div class="identity__row">
+                            <dt>{l.label}</dt>
+                            <dd>{l.value}</dd>
+                        </div>
+                    })
+                    .collect_view()}
+            </dl>
+        </section>
+    }
+}
+
+/// The form: locked identity, then the service's own questions.
+#[component]
+pub fn FormView() -> impl IntoView {
+    let (m, s) = (param("m"), param("s"));
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (m, s, feedback) = (m.clone(), s.clone(), feedback.clone());
+                Suspend::new(async move {
+                    match load_form(m.clone(), s.clone()).await {
+                        Ok(mut page) => {
+                            if !feedback.field_errors.is_empty() {
+                                page.errors = feedback.field_errors.clone();
+                            }
+                            form_page(page).into_any()
+                        }
+                        Err(e) => citizen_error(e, &m, &s),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn form_page(page: FormPage) -> impl IntoView {
+    let service = page.service;
+    let path = service_path(&service);
+    let summary: Vec<(String, String)> = page
+        .errors
+        .iter()
+        .map(|e| (format!("f-{}", e.stable_id), format!("{} : {}", e.label, e.message)))
+        .collect();
+    let title = if summary.is_empty() { service.title.clone() } else { format!("Erreur – {}", service.title) };
+    let errors = page.errors.clone();
+    let answers = page.answers.clone();
+    view! {
+        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo>
+            <p class="step">"Étape 1 sur 2 – Votre demande"</p>
+            <h1>{service.title.clone()}</h1>
+            <ErrorSummary errors=summary />
+            {identity_block(page.identity, service.certified_by.clone())}
+            <form method="post" action=format!("{path}/formulaire") novalidate="novalidate" class="form">
+                <p class="hint">"Les champs marqués d'un astérisque (*) sont obligatoires."</p>
+                {page
+                    .fields
+                    .into_iter()
+                    .map(|field| {
+                        let error = errors.iter().find(|e| e.stable_id == field.stable_id).map(|e| e.message.clone());
+                        let value = answers.get(&field.stable_id).cloned().unwrap_or_default();
+                        field_input(field, value, error)
+                    })
+                    .collect_view()}
+                <div class="actions">
+                    <button type="submit" class="button">"Continuer"</button>
+                </div>
+            </form>
+        </CitizenLayout>
+    }
+}
+
+/// One question, as the kind of input that fits it.
+pub fn field_input(field: FieldDefinition, value: String, error: Option<String>) -> AnyView {
+    let name = field.input_name();
+    let help_id = format!("{name}-help");
+    let error_id = format!("{name}-error");
+    let described = [
+        (!field.help.is_empty()).then(|| help_id.clone()),
+        error.is_some().then(|| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    let invalid = error.is_some().then_some("true");
+    let required = field.required.then_some("true");
+    let star = field.required.then_some(" *");
+    let help = (!field.help.is_empty()).then(|| view! { <p class="hint" id=help_id.clone()>{field.help.clone()}</p> });
+    let error_view = error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> });
+    let group_class = if invalid.is_some() { "field field--error" } else { "field" };
+
+    match field.kind {
+        FieldKind::SingleChoice | FieldKind::YesNo => {
+            let options: Vec<(String, String)> = if field.kind == FieldKind::YesNo {
+                vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())]
+            } else {
+                field.options.iter().map(|o| (o.clone(), o.clone())).collect()
+            };
+            view! {
+                <fieldset class=group_class id=name.clone() aria-describedby=described aria-required=required>
+                    <legend>{field.label.clone()}{star}</legend>
+                    {help}
+                    {error_view}
+                    {options
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (v, label))| {
+                            let id = format!("{name}-{i}");
+                            let checked = v == value;
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" id=id.clone() name=name.clone() value=v checked=checked />
+                                    <label for=id>{label}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+            }
+            .into_any()
+        }
+        FieldKind::LongText => view! {
+            <div class=group_class>
+                <label for=name.clone()>{field.label.clone()}{star}</label>
+                {help}
+                {error_view}
+                <textarea id=name.clone() name=name.clone() rows="5" aria-describedby=described aria-invalid=invalid aria-required=required>
+                    {value}
+                </textarea>
+            </div>
+        }
+        .into_any(),
+        kind => {
+            let (input_type, autocomplete, inputmode) = match kind {
+                FieldKind::Email => ("email", "email", None),
+                FieldKind::Date => ("date", "off", None),
+                FieldKind::Number => ("text", "off", Some("decimal")),
+                _ => ("text", "off", None),
+            };
+            view! {
+                <div class=group_class>
+                    <label for=name.clone()>{field.label.clone()}{star}</label>
+                    {help}
+                    {error_view}
+                    <input
+                        type=input_type
+                        id=name.clone()
+                        name=name.clone()
+                        value=value
+                        autocomplete=autocomplete
+                        inputmode=inputmode
+                        aria-describedby=described
+                        aria-invalid=invalid
+                        aria-required=required
+                    />
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Check before sending: send, or stop and discard.
+#[component]
+pub fn RecapView() -> impl IntoView {
+    let (m, s) = (param("m"), param("s"));
+    view! {
+        <Suspense>
+            {move || {
+                let (m, s) = (m.clone(), s.clone());
+                Suspend::new(async move {
+                    match load_recap(m.clone(), s.clone()).await {
+                        Ok(page) => recap_page(page).into_any(),
+                        Err(AppError::NotFound) => {
+                            // No valid draft (already sent, discarded, or invalid): back to the form.
+                            redirect(&format!("/s/{m}/{s}/formulaire"));
+                            ().into_any()
+                        }
+                        Err(e) => citizen_error(e, &m, &s),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn recap_page(page: RecapPage) -> impl IntoView {
+    let service = page.service;
+    let path = service_path(&service);
+    view! {
+        <CitizenLayout title=format!("Vérification – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo>
+            <p class="step">"Étape 2 sur 2 – Vérification"</p>
+            <h1>"Vérifiez votre demande"</h1>
+            <p class="lead">{service.title.clone()}</p>
+            {identity_block(page.identity, service.certified_by.clone())}
+            <section aria-labelledby="answers-title">
+                <h2 id="answers-title">"Vos réponses"</h2>
+                <dl class="recap">
+                    {page
+                        .answers
+                        .into_iter()
+                        .map(|a| {
+                            let edit = format!("{path}/formulaire#f-{}", a.stable_id);
+                            view! {
+                                <div class="recap__row">
+                                    <dt>{a.label.clone()}</dt>
+                                    <dd>{a.value}</dd>
+                                    <dd class="recap__edit">
+                                        <a href=edit>"Modifier" <span class="sr-only">{format!(" : {}", a.label)}</span></a>
+                                    </dd>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </dl>
+            </section>
+            <div class="actions actions--split">
+                <form method="post" action=format!("{path}/envoyer")>
+                    <button type="submit" class="button">"Envoyer ma demande"</button>
+                </form>
+                <form method="post" action=format!("{path}/abandonner")>
+                    <button type="submit" class="button button--secondary">"Abandonner"</button>
+                </form>
+            </div>
+            <p class="hint">"« Abandonner » efface vos réponses : rien ne sera envoyé à la mairie."</p>
+        </CitizenLayout>
+    }
+}
+
+/// After sending: the reference and what happens next.
+#[component]
+pub fn ConfirmationView() -> impl IntoView {
+    let (m, s) = (param("m"), param("s"));
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (m, s, feedback) = (m.clone(), s.clone(), feedback.clone());
+                Suspend::new(async move {
+                    match load_confirmation(m.clone(), s.clone()).await {
+                        Ok(page) => confirmation_page(page, feedback.error_for("form")).into_any(),
+                        Err(e) => citizen_error(e, &m, &s),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl IntoView {
+    let service = page.service;
+    view! {
+        <CitizenLayout title=format!("Demande envoyée – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo>
+            {notice.map(|n| view! { <p class="notice notice--warning" role="alert">{n}</p> })}
+            <div class="notice notice--success">
+                <h1>"Demande envoyée"</h1>
+                <p>{format!("{} a bien reçu votre demande « {} ».", service.municipality_name, service.title)}</p>
+                <p class="reference-line">"Votre référence : " <strong id="reference">{page.reference.clone()}</strong></p>
+            </div>
+            <p>
+                {match page.email_sent_to {
+                    Some(email) => format!("Un accusé de réception vous est envoyé à l'adresse {email}."),
+                    None => "Notez cette référence : elle vous sera demandée pour tout échange avec la mairie.".to_owned(),
+                }}
+            </p>
+            <form method="post" action=format!("/auth/{}/logout", service.municipality_slug)>
+                <button type="submit" class="button button--secondary">"Se déconnecter de FranceConnect"</button>
+            </form>
+        </CitizenLayout>
+    }
+}
+
+/// Shown after the identity provider has ended the session.
+#[component]
+pub fn LoggedOutView() -> impl IntoView {
+    view! {
+        <CitizenLayout title="Déconnexion" municipality="i-CLEFS">
+            <h1>"Vous êtes déconnecté"</h1>
+            <p>"Votre session FranceConnect est terminée sur ce service. Vous pouvez fermer cette page."</p>
+        </CitizenLayout>
+    }
+}

@@ -1,0 +1,9 @@
+//! Service buttons ("procedures"): creation, the form builder, publication and revisions.
+//!
+//! A procedure has at most one editable *draft* revision and one *published* revision. Editing an
+//! online service copies its published revision into a new draft (field stable ids kept), and
+//! publishing freezes that draft. Submissions pin the revision they were made with.
+
+pub mod types;
+#[cfg(feature = "ssr")]
+pub mod service;

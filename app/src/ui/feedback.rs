@@ -1,0 +1,60 @@
+//! Validation feedback: what a refused form post hands to the page that is shown again.
+//!
+//! The handler of a refused post renders the same page with this value in context and a 4xx
+//! status, so the person sees their input and every error at once (RGAA: an error summary with
+//! links to each field, and the message next to the field).
+
+use crate::domain::FieldError;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Errors and the values that were posted, by input name.
+#[derive(Debug, Clone, Default)]
+pub struct Feedback {
+    /// `(input name or "form", message)`, in display order.
+    pub errors: Vec<(String, String)>,
+    pub values: BTreeMap<String, String>,
+    /// Errors on a citizen form, with the field labels.
+    pub field_errors: Vec<FieldError>,
+    /// A whole-page error (wrong state, not found...).
+    pub page_error: Option<crate::error::AppError>,
+}
+
+impl Feedback {
+    pub fn error_for(&self, name: &str) -> Option<String> {
+        self.errors.iter().find(|(k, _)| k == name).map(|(_, m)| m.clone())
+    }
+
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.values.get(name).cloned()
+    }
+}
+
+/// Reads the feedback of the current render, if any.
+pub fn use_feedback() -> Feedback {
+    use_context::<Feedback>().unwrap_or_default()
+}
+
+/// The list of errors at the top of a form; each entry links to its field.
+#[component]
+pub fn ErrorSummary(errors: Vec<(String, String)>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                <h2 id="error-summary-title">"Le formulaire contient des erreurs"</h2>
+                <ul>
+                    {errors
+                        .into_iter()
+                        .map(|(anchor, message)| {
+                            view! {
+                                <li>
+                                    <a href=format!("#{anchor}")>{message}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}

@@ -1,0 +1,99 @@
+//! Page frames: the citizen frame (no script at all) and the admin console frame (which loads the
+//! islands bundle).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Frame of every citizen page: skip link, municipality header, main landmark, footer.
+#[component]
+pub fn CitizenLayout(
+    #[prop(into)] title: String,
+    #[prop(into)] municipality: String,
+    #[prop(optional)] demo: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} – {municipality}") />
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        {demo
+            .then(|| {
+                view! {
+                    <p class="demo-banner" role="note">
+                        "Démonstration : l'identité est fournie par un fournisseur de test, aucune donnée réelle."
+                    </p>
+                }
+            })}
+        <header class="site-header">
+            <div class="container">
+                <p class="site-header__municipality">{municipality}</p>
+                <p class="site-header__tagline">"Démarches en ligne"</p>
+            </div>
+        </header>
+        <main id="contenu" class="container main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>"Service proposé avec i-CLEFS – identité certifiée par l'État."</p>
+            </div>
+        </footer>
+    }
+}
+
+/// Frame of the admin console.
+#[component]
+pub fn AdminLayout(
+    #[prop(into)] title: String,
+    #[prop(into)] municipality: String,
+    #[prop(into)] user: String,
+    children: Children,
+) -> impl IntoView {
+    let options = use_context::<LeptosOptions>();
+    view! {
+        <Title text=format!("{title} – administration i-CLEFS") />
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <header class="site-header site-header--admin">
+            <div class="container site-header__row">
+                <div>
+                    <p class="site-header__municipality">{municipality}</p>
+                    <p class="site-header__tagline">"Administration i-CLEFS"</p>
+                </div>
+                <nav aria-label="Menu principal" class="admin-nav">
+                    <ul>
+                        <li><a href="/admin">"Tableau de bord"</a></li>
+                        <li><a href="/admin/inbox">"Boîte de réception"</a></li>
+                        <li>
+                            <form method="post" action="/admin/logout" class="inline-form">
+                                <button type="submit" class="link-button">
+                                    {format!("Se déconnecter ({user})")}
+                                </button>
+                            </form>
+                        </li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="contenu" class="container main" tabindex="-1">
+            {children()}
+        </main>
+        {options.map(|options| view! { <HydrationScripts options islands=true /> })}
+    }
+}
+
+/// Frame for pages outside any municipality (home, errors, admin login).
+#[component]
+pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} – i-CLEFS") />
+        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <header class="site-header">
+            <div class="container">
+                <p class="site-header__municipality">"i-CLEFS"</p>
+                <p class="site-header__tagline">"Démarches en ligne des communes"</p>
+            </div>
+        </header>
+        <main id="contenu" class="container main" tabindex="-1">
+            {children()}
+        </main>
+    }
+}

@@ -1,0 +1,239 @@
+//! Form posts of the admin console.
+
+use super::{error_page, form_value, parse_form, rerender, see_other};
+use crate::{
+    auth::{self, CurrentAdmin, SessionKind, session},
+    domain::{FieldDefinition, SubmissionStatus},
+    error::AppError,
+    procedures::service::{self as procedures, NewProcedure},
+    state::AppState,
+    ui::Feedback,
+};
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use uuid::Uuid;
+
+async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<CurrentAdmin, Response> {
+    match auth::admin::current(&state.db, &state.settings, headers).await {
+        Ok(admin) => Ok(admin),
+        Err(AppError::Unauthorized) => Err(see_other("/admin/login")),
+        Err(e) => Err(error_page(state, headers, e).await),
+    }
+}
+
+fn values(form: &[(String, String)]) -> std::collections::BTreeMap<String, String> {
+    form.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = match parse_form(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let email = form_value(&form, "email").unwrap_or_default();
+    let password = form_value(&form, "password").unwrap_or_default();
+    let user = match auth::admin::verify_credentials(&state.db, email, password).await {
+        Ok(user) => user,
+        Err(AppError::Validation(message)) => {
+            let feedback = Feedback {
+                errors: vec![("form".to_owned(), message)],
+                values: [("email".to_owned(), email.to_owned())].into(),
+                ..Feedback::default()
+            };
+            return rerender(&state, &headers, "/admin/login", feedback, StatusCode::UNAUTHORIZED).await;
+        }
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    match auth::admin::open_session(&state.db, &state.settings, &user).await {
+        Ok(cookie) => {
+            tracing::info!(admin.id = %user.id, "admin logged in");
+            let mut response = see_other("/admin");
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match session::destroy(&state.db, &state.settings, &headers, SessionKind::Admin).await {
+        Ok(cookie) => {
+            let mut response = see_other("/admin/login");
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+pub async fn create_service(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = match parse_form(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let claims: Vec<String> = form.iter().filter(|(k, _)| k == "claims").map(|(_, v)| v.clone()).collect();
+    let input = NewProcedure {
+        title: form_value(&form, "title").unwrap_or_default().to_owned(),
+        description: form_value(&form, "description").unwrap_or_default().to_owned(),
+        claims: claims.clone(),
+    };
+    match procedures::create(&state, &admin, input).await {
+        Ok(id) => see_other(&format!("/admin/services/{id}")),
+        Err(errors) => {
+            let mut values = values(&form);
+            values.insert("claims".to_owned(), claims.join(","));
+            let feedback = Feedback {
+                errors: errors.into_iter().map(|(k, m)| (k.to_owned(), m)).collect(),
+                values,
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, "/admin/services/new", feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+fn parse_uuid(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+pub async fn add_field(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (id, form) = match (parse_uuid(&id), parse_form(&body)) {
+        (Ok(id), Ok(form)) => (id, form),
+        (Err(e), _) | (_, Err(e)) => return error_page(&state, &headers, e).await,
+    };
+    let parsed = FieldDefinition::parse_new(
+        Uuid::now_v7(),
+        form_value(&form, "kind").unwrap_or_default(),
+        form_value(&form, "label").unwrap_or_default(),
+        form_value(&form, "help").unwrap_or_default(),
+        form_value(&form, "required").is_some(),
+        form_value(&form, "options").unwrap_or_default(),
+    );
+    let path = format!("/admin/services/{id}");
+    let field = match parsed {
+        Ok(f) => f,
+        Err(errors) => {
+            let feedback = Feedback {
+                errors: errors.into_iter().map(|(k, m)| (k.to_owned(), m)).collect(),
+                values: values(&form),
+                ..Feedback::default()
+            };
+            return rerender(&state, &headers, &path, feedback, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match procedures::add_field(&state, &admin, id, field).await {
+        Ok(()) => see_other(&path),
+        Err(AppError::Validation(m)) => {
+            let feedback = Feedback {
+                errors: vec![("label".to_owned(), m)],
+                values: values(&form),
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &path, feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+pub async fn delete_field(
+    State(state): State<AppState>,
+    Path((id, stable_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let result = match (parse_uuid(&id), parse_uuid(&stable_id)) {
+        (Ok(id), Ok(sid)) => procedures::delete_field(&state, &admin, id, sid).await.map(|()| id),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match result {
+        Ok(id) => see_other(&format!("/admin/services/{id}")),
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+async fn state_change(state: AppState, id: String, headers: HeaderMap, publish: bool) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let id = match parse_uuid(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let result = if publish {
+        procedures::publish(&state, &admin, id).await
+    } else {
+        procedures::close(&state, &admin, id).await
+    };
+    let path = format!("/admin/services/{id}");
+    match result {
+        Ok(()) => see_other(&path),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::CONFLICT);
+            let feedback = Feedback {
+                errors: vec![("publish-title".to_owned(), e.to_string())],
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &path, feedback, status).await
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+pub async fn publish(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    state_change(state, id, headers, true).await
+}
+
+pub async fn close(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    state_change(state, id, headers, false).await
+}
+
+pub async fn set_status(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let parsed = parse_uuid(&id).and_then(|id| {
+        let form = parse_form(&body)?;
+        let target = SubmissionStatus::parse(form_value(&form, "status").unwrap_or_default())?;
+        Ok((id, target))
+    });
+    let (id, target) = match parsed {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let path = format!("/admin/submissions/{id}");
+    match crate::inbox::service::set_status(&state, &admin, id, target).await {
+        Ok(()) => see_other(&path),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let feedback = Feedback {
+                errors: vec![("form".to_owned(), e.to_string())],
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &path, feedback, StatusCode::CONFLICT).await
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}

@@ -1,0 +1,313 @@
+//! Form posts of the citizen journey and the identity provider round trip.
+
+use super::{error_page, form_value, parse_form, rerender, see_other};
+use crate::{
+    auth::{CitizenSession, SessionKind, session},
+    citizen::service::{self as citizen, SaveError, SubmitOutcome, provider_config, resolve},
+    crypto::{random_token, sha256_hex},
+    db::entities::{auth_request, municipality},
+    domain::IdentityClaim,
+    error::AppError,
+    identity::IdentityError,
+    state::AppState,
+    ui::Feedback,
+};
+use axum::{
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::Response,
+};
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Binds a login attempt to the browser that started it (a foreign `state` is refused).
+const STATE_COOKIE: &str = "iclefs-oidc-state";
+/// A login attempt must come back within this delay.
+const LOGIN_MINUTES: i64 = 10;
+
+fn redirect_uri(state: &AppState, m: &str) -> String {
+    state.settings.url(&format!("/auth/{m}/callback"))
+}
+
+/// Shows the service page again with a login error, and the status that goes with it.
+async fn login_failed(state: &AppState, headers: &HeaderMap, m: &str, service: &str, error: &IdentityError) -> Response {
+    tracing::warn!(error = %error, municipality = %m, "citizen login failed");
+    let status = match error {
+        IdentityError::Unavailable(_) => StatusCode::BAD_GATEWAY,
+        IdentityError::Denied(_) => StatusCode::UNAUTHORIZED,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let feedback = Feedback {
+        errors: vec![("login".to_owned(), error.message_fr().to_owned())],
+        ..Feedback::default()
+    };
+    if service.is_empty() {
+        return error_page(state, headers, AppError::Validation(error.message_fr().to_owned())).await;
+    }
+    let mut response = rerender(state, headers, &format!("/s/{m}/{service}"), feedback, status).await;
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session::cookie(&state.settings, STATE_COOKIE, "", 0));
+    response
+}
+
+/// "S'identifier avec FranceConnect": stores state and nonce, then redirects to the provider
+/// asking only for the claims this service needs.
+pub async fn login(State(state): State<AppState>, Path(m): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let form = match parse_form(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let service = form_value(&form, "service").unwrap_or_default().to_owned();
+    let resolved = match resolve(&state.db, &m, &service).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let Some(provider_row) = resolved.provider.as_ref() else {
+        return login_failed(&state, &headers, &m, &service, &IdentityError::NotConfigured).await;
+    };
+    let cfg = match provider_config(&state, provider_row) {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let oidc_state = random_token(32);
+    let nonce = random_token(32);
+    let url = match state
+        .oidc
+        .authorize_url(&cfg, &redirect_uri(&state, &m), &resolved.claims(), &oidc_state, &nonce)
+        .await
+    {
+        Ok(url) => url,
+        Err(e) => return login_failed(&state, &headers, &m, &service, &e).await,
+    };
+    let now = Utc::now();
+    let stored = auth_request::ActiveModel {
+        state_hash: Set(sha256_hex(&oidc_state)),
+        municipality_id: Set(resolved.municipality.id),
+        procedure_slug: Set(service),
+        nonce: Set(nonce),
+        pkce_verifier: Set(None),
+        acr_requested: Set(cfg.preset.acr_value.unwrap_or_default().to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(LOGIN_MINUTES)),
+    }
+    .insert(&state.db)
+    .await;
+    if let Err(e) = stored {
+        return error_page(&state, &headers, e.into()).await;
+    }
+    let mut response = see_other(url.as_str());
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(&state.settings, STATE_COOKIE, &oidc_state, LOGIN_MINUTES * 60),
+    );
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// The provider's redirect back: state checked before anything else, then code exchange and
+/// verification; only then is a citizen session created.
+pub async fn callback(
+    State(state): State<AppState>,
+    Path(m): Path<String>,
+    Query(query): Query<CallbackQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(returned_state) = query.state.clone().filter(|s| !s.is_empty()) else {
+        return login_failed(&state, &headers, &m, "", &IdentityError::BadState).await;
+    };
+    // Consume the pending login whatever happens next: a state is single use.
+    let pending = auth_request::Entity::find_by_id(sha256_hex(&returned_state)).one(&state.db).await;
+    let pending = match pending {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &headers, e.into()).await,
+    };
+    if let Some(p) = &pending {
+        if let Err(e) = auth_request::Entity::delete_by_id(p.state_hash.clone()).exec(&state.db).await {
+            return error_page(&state, &headers, e.into()).await;
+        }
+    }
+    let service = pending.as_ref().map(|p| p.procedure_slug.clone()).unwrap_or_default();
+    let municipality = municipality::Entity::find()
+        .filter(municipality::Column::Slug.eq(m.as_str()))
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten();
+    let cookie_state = session::read_cookie(&headers, STATE_COOKIE);
+    let valid = match (&pending, &municipality) {
+        (Some(p), Some(muni)) => {
+            p.municipality_id == muni.id && p.expires_at > Utc::now() && cookie_state.as_deref() == Some(returned_state.as_str())
+        }
+        _ => false,
+    };
+    if !valid {
+        return login_failed(&state, &headers, &m, &service, &IdentityError::BadState).await;
+    }
+    if let Some(error) = query.error {
+        let detail = format!("{error}: {}", query.error_description.unwrap_or_default());
+        return login_failed(&state, &headers, &m, &service, &IdentityError::Denied(detail)).await;
+    }
+    let (Some(code), Some(pending)) = (query.code, pending) else {
+        return login_failed(&state, &headers, &m, &service, &IdentityError::BadState).await;
+    };
+    let resolved = match resolve(&state.db, &m, &service).await {
+        Ok(r) => r,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let Some(provider_row) = resolved.provider.as_ref() else {
+        return login_failed(&state, &headers, &m, &service, &IdentityError::NotConfigured).await;
+    };
+    let cfg = match provider_config(&state, provider_row) {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let login = match state.oidc.complete(&cfg, &redirect_uri(&state, &m), &code, &pending.nonce).await {
+        Ok(l) => l,
+        Err(e) => return login_failed(&state, &headers, &m, &service, &e).await,
+    };
+    let granted: Vec<IdentityClaim> = resolved.claims();
+    let data = CitizenSession {
+        provider: cfg.preset.key.to_owned(),
+        certified_by: cfg.preset.certified_by.to_owned(),
+        sub: login.sub,
+        acr: login.acr,
+        authenticated_at: login.authenticated_at,
+        identity: crate::domain::CertifiedIdentity::from_userinfo(&login.userinfo, &granted),
+        granted,
+        id_token: login.id_token,
+        last_reference: None,
+    };
+    // A new login replaces any previous citizen session (session fixation).
+    if let Err(e) = session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await {
+        return error_page(&state, &headers, e).await;
+    }
+    let cookie = match session::create(
+        &state.db,
+        &state.settings,
+        SessionKind::Citizen,
+        Some(resolved.municipality.id),
+        None,
+        serde_json::to_value(&data).unwrap_or_default(),
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let mut response = see_other(&format!("/s/{m}/{service}/formulaire"));
+    let h = response.headers_mut();
+    h.append(header::SET_COOKIE, cookie);
+    h.append(header::SET_COOKIE, session::cookie(&state.settings, STATE_COOKIE, "", 0));
+    response
+}
+
+/// Ends the local session and, when possible, the provider's (RP-initiated logout).
+pub async fn logout(State(state): State<AppState>, Path(m): Path<String>, headers: HeaderMap) -> Response {
+    let done = format!("/s/{m}/deconnexion");
+    let municipality = municipality::Entity::find()
+        .filter(municipality::Column::Slug.eq(m.as_str()))
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten();
+    let Some(muni) = municipality else {
+        return error_page(&state, &headers, AppError::NotFound).await;
+    };
+    let current = session::citizen(&state.db, &state.settings, &headers, muni.id).await.ok().flatten();
+    let clear = match session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await {
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let provider = crate::db::entities::identity_provider_config::Entity::find()
+        .filter(crate::db::entities::identity_provider_config::Column::MunicipalityId.eq(muni.id))
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten();
+    let mut target = done;
+    if let (Some((_, data)), Some(row)) = (current, provider) {
+        if let Ok(cfg) = provider_config(&state, &row) {
+            let logout_state = random_token(32);
+            let back = state.settings.url(&format!("/auth/{m}/logout-callback"));
+            if let Ok(Some(url)) = state.oidc.logout_url(&cfg, &data.id_token, &back, &logout_state).await {
+                target = url.to_string();
+            }
+        }
+    }
+    let mut response = see_other(&target);
+    response.headers_mut().append(header::SET_COOKIE, clear);
+    response
+}
+
+pub async fn logout_callback(Path(m): Path<String>, Query(_q): Query<HashMap<String, String>>) -> Response {
+    see_other(&format!("/s/{m}/deconnexion"))
+}
+
+pub async fn save_form(
+    State(state): State<AppState>,
+    Path((m, s)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match parse_form(&body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    match citizen::save_form(&state, &headers, &m, &s, &form).await {
+        Ok(()) => see_other(&format!("/s/{m}/{s}/recapitulatif")),
+        Err(SaveError::Invalid(errors)) => {
+            let feedback = Feedback {
+                field_errors: errors,
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &format!("/s/{m}/{s}/formulaire"), feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(SaveError::Other(AppError::Unauthorized)) => see_other(&format!("/s/{m}/{s}")),
+        Err(SaveError::Other(e)) => error_page(&state, &headers, e).await,
+    }
+}
+
+pub async fn submit(State(state): State<AppState>, Path((m, s)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    match citizen::submit(&state, &headers, &m, &s).await {
+        Ok(SubmitOutcome::Created(_)) => see_other(&format!("/s/{m}/{s}/confirmation")),
+        Ok(SubmitOutcome::AlreadySent(reference)) => {
+            let feedback = Feedback {
+                errors: vec![(
+                    "form".to_owned(),
+                    format!("Cette demande a déjà été envoyée (référence {reference}) : elle n'a pas été enregistrée une seconde fois."),
+                )],
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &format!("/s/{m}/{s}/confirmation"), feedback, StatusCode::CONFLICT).await
+        }
+        Err(AppError::Unauthorized) => see_other(&format!("/s/{m}/{s}")),
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+pub async fn discard(State(state): State<AppState>, Path((m, s)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    match citizen::discard(&state, &headers, &m, &s).await {
+        Ok(()) => {
+            let feedback = Feedback {
+                errors: vec![("login".to_owned(), "Votre demande a été abandonnée : vos réponses ont été effacées et rien n'a été envoyé.".to_owned())],
+                ..Feedback::default()
+            };
+            // Shown with the notice style of the landing page.
+            rerender(&state, &headers, &format!("/s/{m}/{s}"), feedback, StatusCode::OK).await
+        }
+        Err(AppError::Unauthorized) => see_other(&format!("/s/{m}/{s}")),
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+

@@ -1,0 +1,111 @@
+//! HTTP glue: the handlers of form posts and identity callbacks, the re-rendering of a page with
+//! validation feedback, and the security middleware.
+//!
+//! Handlers stay thin: parse the body, call a service, then redirect (303, post/redirect/get) on
+//! success or render the same page again with the errors and a 4xx status.
+
+pub mod admin;
+pub mod citizen;
+pub mod security;
+
+use crate::{error::AppError, state::AppState, ui::Feedback};
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    http::{HeaderMap, Request, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use leptos::prelude::*;
+
+/// State and request headers inside a server function or page loader.
+pub fn request_context() -> Result<(AppState, HeaderMap), AppError> {
+    let state = use_context::<AppState>().ok_or(AppError::Internal)?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    Ok((state, parts.headers))
+}
+
+/// Everything a page render needs in context, for the router and for re-renders alike.
+pub fn provide_render_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(state.leptos_options.clone());
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = header::HeaderValue::from_str(&security::csp(Some(&nonce))) {
+            res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// Renders the page at `path` again, with `feedback` in context and `status` on the response.
+pub async fn rerender(state: &AppState, headers: &HeaderMap, path: &str, feedback: Feedback, status: StatusCode) -> Response {
+    let render_state = state.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_render_context(&render_state);
+            provide_context(feedback.clone());
+        },
+        move || crate::shell(options.clone()),
+    );
+    let mut request = Request::get(path).body(Body::empty()).unwrap_or_default();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::USER_AGENT] {
+        if let Some(v) = headers.get(&name) {
+            request.headers_mut().insert(name, v.clone());
+        }
+    }
+    let mut response = handler(request).await;
+    // A loader may itself have chosen a status (e.g. 404); otherwise use the caller's.
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+/// Renders an error page for a refused action.
+pub async fn error_page(state: &AppState, headers: &HeaderMap, error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let feedback = Feedback {
+        page_error: Some(error),
+        ..Feedback::default()
+    };
+    rerender(state, headers, "/erreur", feedback, status).await
+}
+
+/// 303 See Other: the browser follows with a GET, so a reload never re-posts.
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// Parses an `application/x-www-form-urlencoded` body into ordered pairs.
+pub fn parse_form(body: &Bytes) -> Result<Vec<(String, String)>, AppError> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .map_err(|_| AppError::Validation("Le formulaire envoyé est illisible. Rechargez la page et réessayez.".to_owned()))
+}
+
+pub fn form_value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// The routes handled outside Leptos (form posts, identity flow, health).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/admin/login", post(admin::login))
+        .route("/admin/logout", post(admin::logout))
+        .route("/admin/services", post(admin::create_service))
+        .route("/admin/services/{id}/fields", post(admin::add_field))
+        .route("/admin/services/{id}/fields/{stable_id}/delete", post(admin::delete_field))
+        .route("/admin/services/{id}/publish", post(admin::publish))
+        .route("/admin/services/{id}/close", post(admin::close))
+        .route("/admin/submissions/{id}/status", post(admin::set_status))
+        .route("/auth/{m}/login", post(citizen::login))
+        .route("/auth/{m}/callback", get(citizen::callback))
+        .route("/auth/{m}/logout", post(citizen::logout))
+        .route("/auth/{m}/logout-callback", get(citizen::logout_callback))
+        .route("/s/{m}/{s}/formulaire", post(citizen::save_form))
+        .route("/s/{m}/{s}/envoyer", post(citizen::submit))
+        .route("/s/{m}/{s}/abandonner", post(citizen::discard))
+}

@@ -1,0 +1,19 @@
+//! Database schema of i-CLEFS, as sea-orm migrations.
+//!
+//! One set of migrations runs on SQLite (the embedded default) and on PostgreSQL: only portable
+//! schema helpers are used, every migration runs in a transaction on both backends and has a real
+//! `down`. The tests in `server/tests` run `up`, `down` and `up` again on both databases.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_core_tables;
+
+/// Every migration of the product, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_core_tables::Migration)]
+    }
+}

@@ -1,0 +1,182 @@
+//! Start-up: database, seed, router, middleware, background worker, listener.
+
+use crate::config::{Config, ModeArg};
+use anyhow::Context;
+use app::{
+    crypto::SecretKey,
+    identity::OidcClients,
+    notifications::{self, Mailer},
+    seed::{SeedPlan, Seeded},
+    state::{AppState, MailTransport, Mode, Settings},
+};
+use axum::{Router, middleware};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::{sync::Arc, time::Duration};
+use tokio::net::TcpListener;
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    timeout::TimeoutLayer,
+};
+
+/// Largest accepted request body: forms are small; uploads will get their own limit.
+const BODY_LIMIT: usize = 256 * 1024;
+
+/// A built application, ready to serve.
+pub struct Built {
+    pub router: Router,
+    pub state: AppState,
+    pub seeded: Option<Seeded>,
+}
+
+fn secret_key(config: &Config, mode: Mode) -> anyhow::Result<SecretKey> {
+    if let Some(raw) = &config.secret_key {
+        return SecretKey::parse(raw).context("ICLEFS_SECRET_KEY");
+    }
+    anyhow::ensure!(mode == Mode::Demo, "ICLEFS_SECRET_KEY is required in production mode");
+    let path = config.data_dir.join("secret.key");
+    if let Ok(raw) = std::fs::read_to_string(&path) {
+        return SecretKey::parse(&raw).with_context(|| format!("reading {}", path.display()));
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let key = SecretKey::generate();
+    std::fs::write(&path, key.encode())?;
+    Ok(key)
+}
+
+/// Builds the state and the router from the configuration.
+pub async fn build(config: &Config) -> anyhow::Result<Built> {
+    let mode = match config.mode {
+        ModeArg::Demo => Mode::Demo,
+        ModeArg::Production => Mode::Production,
+    };
+    let public_url = url::Url::parse(&config.public_url).context("ICLEFS_PUBLIC_URL")?;
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).ok();
+    }
+    let mail_transport = match (&config.smtp_url, mode) {
+        (Some(url), _) => MailTransport::Smtp(url.clone()),
+        (None, Mode::Demo) => MailTransport::Captured(config.data_dir.join("mail")),
+        (None, Mode::Production) => anyhow::bail!("ICLEFS_SMTP_URL is required in production mode"),
+    };
+    let settings = Arc::new(Settings {
+        public_url: public_url.clone(),
+        mode,
+        secret_key: secret_key(config, mode)?,
+        mail_transport: mail_transport.clone(),
+        mail_from: config.mail_from.clone(),
+        citizen_idle_minutes: 30,
+        admin_idle_minutes: 30,
+    });
+    let db = app::db::connect_and_migrate(&config.database_url)
+        .await
+        .context("opening the database")?;
+    let mailer = match &mail_transport {
+        MailTransport::Captured(dir) => Mailer::captured(dir.clone()),
+        MailTransport::Smtp(url) => Mailer::smtp(url).context("ICLEFS_SMTP_URL")?,
+    };
+
+    let seeded = if mode == Mode::Demo {
+        let (preset, issuer, client_id, client_secret) = match &config.seed_fc_issuer {
+            Some(issuer) => (
+                "franceconnect",
+                issuer.clone(),
+                config.seed_fc_client_id.clone(),
+                config.seed_fc_client_secret.clone(),
+            ),
+            None => (
+                "demo",
+                settings.url(crate::demo_idp::MOUNT),
+                crate::demo_idp::CLIENT_ID.to_owned(),
+                crate::demo_idp::CLIENT_SECRET.to_owned(),
+            ),
+        };
+        let plan = SeedPlan {
+            municipality_slug: "demo".to_owned(),
+            municipality_name: "Commune de Démo-sur-Loire".to_owned(),
+            admin_email: config.seed_admin_email.clone(),
+            admin_password: config.seed_admin_password.clone(),
+            provider_preset: preset.to_owned(),
+            provider_issuer: issuer,
+            provider_client_id: client_id,
+            provider_client_secret: client_secret,
+        };
+        app::seed::seed_if_empty(&db, &settings, plan).await?
+    } else {
+        None
+    };
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("iclefs")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        settings: settings.clone(),
+        oidc: OidcClients::new().context("building the HTTP client")?,
+        mailer,
+    };
+
+    let routes = generate_route_list(app::App);
+    let render_state = state.clone();
+    let mut router = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || app::web::provide_render_context(&render_state),
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .merge(app::web::routes());
+    if mode == Mode::Demo && config.seed_fc_issuer.is_none() {
+        router = router.nest(crate::demo_idp::MOUNT, crate::demo_idp::router(&settings.url(crate::demo_idp::MOUNT))?);
+    }
+    let router = router
+        .nest_service("/pkg", ServeDir::new(config.site_root.join("pkg")))
+        .fallback_service(ServeDir::new(&config.site_root))
+        .layer(middleware::from_fn_with_state(state.clone(), app::web::security::csrf))
+        .layer(middleware::from_fn(app::web::security::headers))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .with_state(state.clone());
+    Ok(Built { router, state, seeded })
+}
+
+/// Serves on an already bound listener; spawns the outbox worker.
+pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
+    let host = built.state.settings.public_url.host_str().unwrap_or("iclefs.local").to_owned();
+    tokio::spawn(notifications::run_worker(
+        built.state.db.clone(),
+        built.state.mailer.clone(),
+        built.state.settings.mail_from.clone(),
+        host,
+    ));
+    axum::serve(listener, built.router.into_make_service())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let built = build(&config).await?;
+    if let Some(seeded) = &built.seeded {
+        println!();
+        println!("  Première exécution : commune de démonstration créée.");
+        println!("  Administration : {}/admin/login", config.public_url);
+        println!("  Identifiant    : {}", seeded.admin_email);
+        println!("  Mot de passe   : {}", seeded.admin_password);
+        println!();
+    }
+    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    tracing::info!(url = %config.public_url, mode = ?config.mode, "i-CLEFS listening");
+    serve(built, listener).await
+}
