@@ -71,7 +71,9 @@ impl SecretKey {
         let nonce_bytes: [u8; 12] = random_bytes();
         let nonce = Nonce::from_slice(&nonce_bytes);
         // Encryption with a fresh nonce and a 32-byte key cannot fail for inputs below 64 GiB.
-        let ciphertext = cipher.encrypt(nonce, plaintext.as_bytes()).unwrap_or_default();
+        let ciphertext = cipher
+            .encrypt(nonce, plaintext.as_bytes())
+            .unwrap_or_default();
         format!(
             "v1.{}.{}",
             URL_SAFE_NO_PAD.encode(nonce_bytes),
@@ -81,12 +83,17 @@ impl SecretKey {
 
     pub fn decrypt(&self, stored: &str) -> Result<String, CryptoError> {
         let mut parts = stored.split('.');
-        let (Some("v1"), Some(nonce), Some(ct), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some("v1"), Some(nonce), Some(ct), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(CryptoError::Decrypt);
         };
-        let nonce = URL_SAFE_NO_PAD.decode(nonce).map_err(|_| CryptoError::Decrypt)?;
-        let ct = URL_SAFE_NO_PAD.decode(ct).map_err(|_| CryptoError::Decrypt)?;
+        let nonce = URL_SAFE_NO_PAD
+            .decode(nonce)
+            .map_err(|_| CryptoError::Decrypt)?;
+        let ct = URL_SAFE_NO_PAD
+            .decode(ct)
+            .map_err(|_| CryptoError::Decrypt)?;
         if nonce.len() != 12 {
             return Err(CryptoError::Decrypt);
         }
@@ -107,10 +114,16 @@ mod tests {
         let key = SecretKey::generate();
         let stored = key.encrypt("client-secret-CANARY");
         assert!(!stored.contains("CANARY"));
-        assert_eq!(key.decrypt(&stored).ok().as_deref(), Some("client-secret-CANARY"));
+        assert_eq!(
+            key.decrypt(&stored).ok().as_deref(),
+            Some("client-secret-CANARY")
+        );
         assert!(SecretKey::generate().decrypt(&stored).is_err());
         assert!(key.decrypt("v1.AAAA.BBBB").is_err());
-        assert_eq!(SecretKey::parse(&key.encode()).map(|k| k.0).ok(), Some(key.0));
+        assert_eq!(
+            SecretKey::parse(&key.encode()).map(|k| k.0).ok(),
+            Some(key.0)
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use crate::{
     state::Settings,
 };
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
 /// What to seed.
@@ -33,11 +35,18 @@ pub struct Seeded {
 }
 
 /// Seeds when the database is empty; returns `None` when there was already data.
-pub async fn seed_if_empty(db: &DatabaseConnection, settings: &Settings, plan: SeedPlan) -> Result<Option<Seeded>, DbErr> {
+pub async fn seed_if_empty(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    plan: SeedPlan,
+) -> Result<Option<Seeded>, DbErr> {
     if municipality::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
-    let password = plan.admin_password.clone().unwrap_or_else(|| random_token(12));
+    let password = plan
+        .admin_password
+        .clone()
+        .unwrap_or_else(|| random_token(12));
     let hash = password_auth::generate_hash(&password);
     let now = Utc::now();
     let municipality_id = Uuid::now_v7();

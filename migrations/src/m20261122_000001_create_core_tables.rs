@@ -318,7 +318,9 @@ impl MigrationTrait for Migration {
                     .col(uuid(ProcedureRevisions::ProcedureId))
                     .col(integer(ProcedureRevisions::Number))
                     .col(json(ProcedureRevisions::IdentityClaims))
-                    .col(timestamp_with_time_zone_null(ProcedureRevisions::PublishedAt))
+                    .col(timestamp_with_time_zone_null(
+                        ProcedureRevisions::PublishedAt,
+                    ))
                     .col(timestamp_with_time_zone(ProcedureRevisions::CreatedAt))
                     .foreign_key(&mut fk(
                         ProcedureRevisions::Table,
@@ -390,7 +392,9 @@ impl MigrationTrait for Migration {
                     .col(string(Submissions::IdentityProvider))
                     .col(string(Submissions::IdentitySub))
                     .col(string(Submissions::IdentityAcr))
-                    .col(timestamp_with_time_zone(Submissions::IdentityAuthenticatedAt))
+                    .col(timestamp_with_time_zone(
+                        Submissions::IdentityAuthenticatedAt,
+                    ))
                     .col(timestamp_with_time_zone(Submissions::CreatedAt))
                     .col(timestamp_with_time_zone(Submissions::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Submissions::ProcessedAt))

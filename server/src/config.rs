@@ -13,7 +13,10 @@ pub enum ModeArg {
 }
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "iclefs", about = "i-CLEFS: municipal online services with State-certified identity")]
+#[command(
+    name = "iclefs",
+    about = "i-CLEFS: municipal online services with State-certified identity"
+)]
 pub struct Config {
     /// Demo or production.
     #[arg(long, env = "ICLEFS_MODE", value_enum, default_value = "demo")]
@@ -22,10 +25,18 @@ pub struct Config {
     #[arg(long, env = "ICLEFS_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
     /// Public URL of the instance (used for callbacks, links and QR codes).
-    #[arg(long, env = "ICLEFS_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    #[arg(
+        long,
+        env = "ICLEFS_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
     pub public_url: String,
     /// `sqlite://data/iclefs.db?mode=rwc` or `postgres://user:pass@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/iclefs.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/iclefs.db?mode=rwc"
+    )]
     pub database_url: String,
     /// Folder for local data (demo key, captured mail).
     #[arg(long, env = "ICLEFS_DATA_DIR", default_value = "data")]
@@ -39,13 +50,21 @@ pub struct Config {
     #[arg(long, env = "ICLEFS_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// Sender of outgoing mail.
-    #[arg(long, env = "ICLEFS_MAIL_FROM", default_value = "i-CLEFS <ne-pas-repondre@iclefs.test>")]
+    #[arg(
+        long,
+        env = "ICLEFS_MAIL_FROM",
+        default_value = "i-CLEFS <ne-pas-repondre@iclefs.test>"
+    )]
     pub mail_from: String,
     /// Folder of the built site (CSS, WASM, static files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
     /// Demo seed: admin email.
-    #[arg(long, env = "ICLEFS_SEED_ADMIN_EMAIL", default_value = "admin@demo.iclefs.test")]
+    #[arg(
+        long,
+        env = "ICLEFS_SEED_ADMIN_EMAIL",
+        default_value = "admin@demo.iclefs.test"
+    )]
     pub seed_admin_email: String,
     /// Demo seed: admin password (random and printed when absent).
     #[arg(long, env = "ICLEFS_SEED_ADMIN_PASSWORD", hide_env_values = true)]
@@ -54,8 +73,17 @@ pub struct Config {
     /// built-in demo provider.
     #[arg(long, env = "ICLEFS_SEED_FC_ISSUER")]
     pub seed_fc_issuer: Option<String>,
-    #[arg(long, env = "ICLEFS_SEED_FC_CLIENT_ID", default_value = "demo-fc-client")]
+    #[arg(
+        long,
+        env = "ICLEFS_SEED_FC_CLIENT_ID",
+        default_value = "demo-fc-client"
+    )]
     pub seed_fc_client_id: String,
-    #[arg(long, env = "ICLEFS_SEED_FC_CLIENT_SECRET", default_value = "demo-fc-secret", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ICLEFS_SEED_FC_CLIENT_SECRET",
+        default_value = "demo-fc-secret",
+        hide_env_values = true
+    )]
     pub seed_fc_client_secret: String,
 }

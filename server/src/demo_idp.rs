@@ -79,7 +79,10 @@ pub fn router(issuer: &str) -> anyhow::Result<Router<app::state::AppState>> {
     let idp = Arc::new(Idp {
         issuer: issuer.to_owned(),
         key,
-        kid: format!("demo-{}", &hex_digest(&uuid::Uuid::now_v7().to_string())[..8]),
+        kid: format!(
+            "demo-{}",
+            &hex_digest(&uuid::Uuid::now_v7().to_string())[..8]
+        ),
         codes: Mutex::default(),
         tokens: Mutex::default(),
     });
@@ -95,7 +98,10 @@ pub fn router(issuer: &str) -> anyhow::Result<Router<app::state::AppState>> {
 }
 
 fn hex_digest(input: &str) -> String {
-    Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(input.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn random(bytes: usize) -> String {
@@ -141,7 +147,8 @@ async fn discovery(State(idp): State<Shared>) -> Json<Value> {
 
 async fn jwks(State(idp): State<Shared>) -> Json<Value> {
     let point = idp.key.verifying_key().to_encoded_point(false);
-    let coord = |c: Option<&p256::FieldBytes>| c.map(|b| URL_SAFE_NO_PAD.encode(b)).unwrap_or_default();
+    let coord =
+        |c: Option<&p256::FieldBytes>| c.map(|b| URL_SAFE_NO_PAD.encode(b)).unwrap_or_default();
     Json(json!({"keys": [{
         "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": idp.kid,
         "x": coord(point.x()), "y": coord(point.y())
@@ -149,11 +156,21 @@ async fn jwks(State(idp): State<Shared>) -> Json<Value> {
 }
 
 fn bad_request(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Html(page("Requête refusée", &format!("<p>{}</p>", escape(message))))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Html(page(
+            "Requête refusée",
+            &format!("<p>{}</p>", escape(message)),
+        )),
+    )
+        .into_response()
 }
 
 fn escape(raw: &str) -> String {
-    raw.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    raw.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn page(title: &str, body: &str) -> String {
@@ -197,7 +214,12 @@ async fn authorize(State(idp): State<Shared>, Query(q): Query<AuthorizeQuery>) -
     if state.len() < 32 || nonce.len() < 32 {
         return bad_request("state et nonce doivent compter au moins 32 caractères.");
     }
-    let hidden = |name: &str, value: &str| format!(r#"<input type="hidden" name="{name}" value="{}">"#, escape(value));
+    let hidden = |name: &str, value: &str| {
+        format!(
+            r#"<input type="hidden" name="{name}" value="{}">"#,
+            escape(value)
+        )
+    };
     let personas: String = PERSONAS
         .iter()
         .enumerate()
@@ -282,9 +304,16 @@ async fn confirm(State(idp): State<Shared>, Form(f): Form<ConfirmForm>) -> Respo
                 },
             );
         }
-        target.query_pairs_mut().append_pair("code", &code).append_pair("state", &f.state);
+        target
+            .query_pairs_mut()
+            .append_pair("code", &code)
+            .append_pair("state", &f.state);
     }
-    (StatusCode::SEE_OTHER, [(header::LOCATION, target.to_string())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, target.to_string())],
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,8 +331,14 @@ fn oauth_error(code: &str) -> Response {
 
 async fn token(State(idp): State<Shared>, Form(f): Form<TokenForm>) -> Response {
     // client_secret_post only, like FranceConnect.
-    if f.client_id.as_deref() != Some(CLIENT_ID) || f.client_secret.as_deref() != Some(CLIENT_SECRET) {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "invalid_client"}))).into_response();
+    if f.client_id.as_deref() != Some(CLIENT_ID)
+        || f.client_secret.as_deref() != Some(CLIENT_SECRET)
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
     }
     if f.grant_type.as_deref() != Some("authorization_code") {
         return oauth_error("unsupported_grant_type");
@@ -329,7 +364,13 @@ async fn token(State(idp): State<Shared>, Form(f): Form<TokenForm>) -> Response 
     let access_token = random(32);
     if let Ok(mut tokens) = idp.tokens.lock() {
         tokens.retain(|_, g| g.at.elapsed() < TOKEN_TTL);
-        tokens.insert(access_token.clone(), Grant { at: Instant::now(), ..grant });
+        tokens.insert(
+            access_token.clone(),
+            Grant {
+                at: Instant::now(),
+                ..grant
+            },
+        );
     }
     Json(json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 60, "id_token": id_token})).into_response()
 }
@@ -346,7 +387,11 @@ async fn userinfo(State(idp): State<Shared>, headers: HeaderMap) -> Response {
             .map(|g| (g.login.clone(), g.scopes.clone()))
     });
     let Some((login, scopes)) = grant else {
-        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")]).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")],
+        )
+            .into_response();
     };
     let persona: Value = PERSONAS
         .iter()
@@ -361,7 +406,11 @@ async fn userinfo(State(idp): State<Shared>, headers: HeaderMap) -> Response {
             obj.insert(scope.clone(), v.clone());
         }
     }
-    ([(header::CONTENT_TYPE, "application/jwt")], idp.sign(&claims)).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/jwt")],
+        idp.sign(&claims),
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -381,5 +430,9 @@ async fn end_session(State(idp): State<Shared>, Query(q): Query<EndSession>) -> 
     if let Some(state) = q.state {
         target.query_pairs_mut().append_pair("state", &state);
     }
-    (StatusCode::SEE_OTHER, [(header::LOCATION, target.to_string())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, target.to_string())],
+    )
+        .into_response()
 }

@@ -15,8 +15,8 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::{sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
-    timeout::TimeoutLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    services::ServeDir, timeout::TimeoutLayer,
 };
 
 /// Largest accepted request body: forms are small; uploads will get their own limit.
@@ -33,7 +33,10 @@ fn secret_key(config: &Config, mode: Mode) -> anyhow::Result<SecretKey> {
     if let Some(raw) = &config.secret_key {
         return SecretKey::parse(raw).context("ICLEFS_SECRET_KEY");
     }
-    anyhow::ensure!(mode == Mode::Demo, "ICLEFS_SECRET_KEY is required in production mode");
+    anyhow::ensure!(
+        mode == Mode::Demo,
+        "ICLEFS_SECRET_KEY is required in production mode"
+    );
     let path = config.data_dir.join("secret.key");
     if let Ok(raw) = std::fs::read_to_string(&path) {
         return SecretKey::parse(&raw).with_context(|| format!("reading {}", path.display()));
@@ -134,24 +137,43 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         )
         .merge(app::web::routes());
     if mode == Mode::Demo && config.seed_fc_issuer.is_none() {
-        router = router.nest(crate::demo_idp::MOUNT, crate::demo_idp::router(&settings.url(crate::demo_idp::MOUNT))?);
+        router = router.nest(
+            crate::demo_idp::MOUNT,
+            crate::demo_idp::router(&settings.url(crate::demo_idp::MOUNT))?,
+        );
     }
     let router = router
         .nest_service("/pkg", ServeDir::new(config.site_root.join("pkg")))
         .fallback_service(ServeDir::new(&config.site_root))
-        .layer(middleware::from_fn_with_state(state.clone(), app::web::security::csrf))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::web::security::csrf,
+        ))
         .layer(middleware::from_fn(app::web::security::headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CatchPanicLayer::new())
         .with_state(state.clone());
-    Ok(Built { router, state, seeded })
+    Ok(Built {
+        router,
+        state,
+        seeded,
+    })
 }
 
 /// Serves on an already bound listener; spawns the outbox worker.
 pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
-    let host = built.state.settings.public_url.host_str().unwrap_or("iclefs.local").to_owned();
+    let host = built
+        .state
+        .settings
+        .public_url
+        .host_str()
+        .unwrap_or("iclefs.local")
+        .to_owned();
     tokio::spawn(notifications::run_worker(
         built.state.db.clone(),
         built.state.mailer.clone(),
@@ -176,7 +198,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         println!("  Mot de passe   : {}", seeded.admin_password);
         println!();
     }
-    let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(url = %config.public_url, mode = ?config.mode, "i-CLEFS listening");
     serve(built, listener).await
 }

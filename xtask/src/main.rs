@@ -1,1 +1,285 @@
-fn main(){}
+//! Build driver of i-CLEFS (`cargo xtask <command>`), so that nothing needs cargo-leptos.
+//!
+//! * `cargo xtask run`   – build the site and start the product on SQLite in demo mode.
+//! * `cargo xtask build` – build the site (WASM + CSS + static files) and the server.
+//! * `cargo xtask test`  – the whole suite: fmt, clippy, Rust tests on SQLite and PostgreSQL,
+//!   then the browser journeys in Chromium.
+//!
+//! The WASM bundle is built with cargo, then run through `wasm-bindgen-cli-support` used as a
+//! library (same version as the `wasm-bindgen` crate, pinned in Cargo.toml). No `wasm-opt`: the
+//! Debian one breaks hydration, and the islands bundle is small without it.
+
+use anyhow::{Context, Result, bail};
+use std::{
+    env,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+};
+
+const NAME: &str = "iclefs";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let root = workspace_root()?;
+    env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("build") => build_all(&root),
+        Some("run") => run(&root),
+        Some("test") => test(&root, args.get(1..).unwrap_or_default()),
+        Some("site") => build_site(&root),
+        _ => {
+            eprintln!("usage: cargo xtask <run|build|test|site>");
+            bail!("unknown command")
+        }
+    }
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask has no parent folder")
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+fn site_root(root: &Path) -> PathBuf {
+    root.join("target").join("site")
+}
+
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn step(title: &str) {
+    eprintln!("\n==> {title}");
+}
+
+fn run_cmd(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("running {cmd:?}"))?;
+    if !status.success() {
+        bail!("command failed ({status}): {cmd:?}");
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    match out {
+        Ok(o) if String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown") => Ok(()),
+        _ => run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"])),
+    }
+}
+
+/// WASM islands bundle + CSS + static files into `target/site`.
+fn build_site(root: &Path) -> Result<()> {
+    step("building the browser bundle (wasm32)");
+    ensure_wasm_target()?;
+    run_cmd(cargo().args([
+        "build",
+        "--package",
+        "frontend",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let wasm = target_dir(root)
+        .join("wasm32-unknown-unknown")
+        .join("debug")
+        .join("frontend.wasm");
+    let site = site_root(root);
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg)?;
+    step("wasm-bindgen");
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .out_name(NAME)
+        .generate(&pkg)
+        .map_err(|e| anyhow::anyhow!("wasm-bindgen: {e}"))?;
+    // leptos' HydrationScripts asks for `<name>.wasm` when LEPTOS_OUTPUT_NAME is set.
+    std::fs::rename(
+        pkg.join(format!("{NAME}_bg.wasm")),
+        pkg.join(format!("{NAME}.wasm")),
+    )?;
+    step("stylesheet and static files");
+    std::fs::copy(
+        root.join("style").join("main.css"),
+        pkg.join(format!("{NAME}.css")),
+    )?;
+    copy_dir(&root.join("public"), &site)?;
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+fn build_server() -> Result<()> {
+    step("building the server");
+    run_cmd(cargo().args(["build", "--package", "server", "--bin", NAME]))
+}
+
+fn server_binary(root: &Path) -> PathBuf {
+    target_dir(root).join("debug").join(NAME)
+}
+
+fn build_all(root: &Path) -> Result<()> {
+    build_site(root)?;
+    build_server()
+}
+
+fn run(root: &Path) -> Result<()> {
+    build_all(root)?;
+    step("starting i-CLEFS on http://127.0.0.1:3000 (demo mode, SQLite in ./data)");
+    let mut cmd = Command::new(server_binary(root));
+    cmd.env("LEPTOS_SITE_ROOT", site_root(root));
+    let status = cmd.status()?;
+    if !status.success() {
+        bail!("server exited with {status}");
+    }
+    Ok(())
+}
+
+/// The PostgreSQL URL for the tests: `ICLEFS_TEST_POSTGRES_URL`, or a local cluster started and
+/// prepared here (Debian's `postgresql` package).
+fn postgres_url() -> Result<String> {
+    if let Ok(url) = env::var("ICLEFS_TEST_POSTGRES_URL") {
+        return Ok(url);
+    }
+    let url = "postgres://iclefs:iclefs@127.0.0.1:5432/postgres".to_owned();
+    let ready = || {
+        Command::new("pg_isready")
+            .args(["-h", "127.0.0.1", "-p", "5432"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ready() {
+        step("starting the local PostgreSQL cluster");
+        let clusters = Command::new("pg_lsclusters").arg("-h").output().context(
+            "PostgreSQL is not installed: `apt-get install -y postgresql` or set ICLEFS_TEST_POSTGRES_URL",
+        )?;
+        let listing = String::from_utf8_lossy(&clusters.stdout).to_string();
+        let first = listing
+            .lines()
+            .next()
+            .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>());
+        let Some([version, name]) = first.as_deref() else {
+            bail!("no PostgreSQL cluster found (pg_lsclusters is empty)");
+        };
+        run_cmd(Command::new("pg_ctlcluster").args([version, name, "start"]))?;
+        for _ in 0..30 {
+            if ready() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    }
+    // Idempotent: a role that may create one database per test.
+    let sql = "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'iclefs') THEN \
+               CREATE ROLE iclefs LOGIN PASSWORD 'iclefs' CREATEDB; END IF; END $$;";
+    let as_postgres = |args: &[&str]| -> Result<()> {
+        let mut cmd = if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", "psql"]);
+            c
+        } else {
+            let mut c = Command::new("sudo");
+            c.args(["-u", "postgres", "psql"]);
+            c
+        };
+        run_cmd(cmd.args(args).stdout(Stdio::null()))
+    };
+    as_postgres(&["-h", "127.0.0.1", "-c", sql]).or_else(|_| as_postgres(&["-c", sql]))?;
+    Ok(url)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn test(root: &Path, args: &[String]) -> Result<()> {
+    let only_rust = args.iter().any(|a| a == "--rust");
+    let only_e2e = args.iter().any(|a| a == "--e2e");
+    if !only_e2e {
+        step("cargo fmt --check");
+        run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
+        step("clippy (server side, all targets, warnings denied)");
+        run_cmd(cargo().args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "frontend",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        step("Rust tests on SQLite");
+        run_cmd(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
+        step("Rust tests on PostgreSQL");
+        let pg = postgres_url()?;
+        run_cmd(
+            cargo()
+                .args(["test", "--package", "server", "--test", "api"])
+                .env("ICLEFS_TEST_DATABASE", "postgres")
+                .env("ICLEFS_TEST_POSTGRES_URL", pg),
+        )?;
+    }
+    if !only_rust {
+        build_all(root)?;
+        e2e(root)?;
+    }
+    eprintln!("\nAll tests passed.");
+    Ok(())
+}
+
+fn e2e(root: &Path) -> Result<()> {
+    let dir = root.join("end2end");
+    step("installing the browser test tools (npm ci)");
+    run_cmd(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+    )?;
+    let data = env::temp_dir().join(format!("iclefs-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    let server_cmd = format!(
+        "env ICLEFS_LISTEN=127.0.0.1:3100 ICLEFS_PUBLIC_URL=http://127.0.0.1:3100 \
+         DATABASE_URL=sqlite://{data}/e2e.db?mode=rwc ICLEFS_DATA_DIR={data} \
+         LEPTOS_SITE_ROOT={site} ICLEFS_SEED_ADMIN_PASSWORD=demo-admin-password-2026 \
+         ICLEFS_SEED_FC_ISSUER=http://127.0.0.1:4100/api/v2 {bin}",
+        data = data.display(),
+        site = site_root(root).display(),
+        bin = server_binary(root).display(),
+    );
+    step("browser journeys (Playwright + Chromium)");
+    run_cmd(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(&dir)
+            .env("ICLEFS_E2E_SERVER_CMD", server_cmd),
+    )
+}

@@ -26,8 +26,13 @@ pub struct CurrentAdmin {
 }
 
 /// Checks an email and password; the same error for an unknown email and a wrong password.
-pub async fn verify_credentials<C: ConnectionTrait>(db: &C, email: &str, password: &str) -> AppResult<admin_user::Model> {
-    let refused = || AppError::Validation("Adresse électronique ou mot de passe incorrect.".to_owned());
+pub async fn verify_credentials<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    password: &str,
+) -> AppResult<admin_user::Model> {
+    let refused =
+        || AppError::Validation("Adresse électronique ou mot de passe incorrect.".to_owned());
     let email = email.trim().to_lowercase();
     let user = admin_user::Entity::find()
         .filter(admin_user::Column::Email.eq(email))
@@ -69,7 +74,11 @@ pub async fn open_session<C: ConnectionTrait>(
 }
 
 /// Resolves the admin behind the request, or `Unauthorized`.
-pub async fn current<C: ConnectionTrait>(db: &C, settings: &Settings, headers: &HeaderMap) -> AppResult<CurrentAdmin> {
+pub async fn current<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    headers: &HeaderMap,
+) -> AppResult<CurrentAdmin> {
     let row = session::load(db, settings, headers, SessionKind::Admin)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -78,7 +78,11 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// `Set-Cookie` value: HttpOnly, SameSite=Lax (Strict would drop it on the identity provider's
 /// redirect back), Secure over HTTPS. `max_age` 0 deletes the cookie.
 pub fn cookie(settings: &Settings, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
-    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
     ))
@@ -107,7 +111,12 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    Ok(cookie(settings, kind.cookie_name(settings), &token, kind.idle(settings).num_seconds()))
+    Ok(cookie(
+        settings,
+        kind.cookie_name(settings),
+        &token,
+        kind.idle(settings).num_seconds(),
+    ))
 }
 
 /// Loads the live session of this kind named by the request's cookie, sliding its expiry.
@@ -143,7 +152,11 @@ pub async fn load<C: ConnectionTrait>(
 }
 
 /// Replaces the data of a session.
-pub async fn update_data<C: ConnectionTrait>(db: &C, id: &str, data: serde_json::Value) -> AppResult<()> {
+pub async fn update_data<C: ConnectionTrait>(
+    db: &C,
+    id: &str,
+    data: serde_json::Value,
+) -> AppResult<()> {
     session::Entity::update_many()
         .col_expr(session::Column::Data, sea_orm::sea_query::Expr::value(data))
         .filter(session::Column::Id.eq(id))
@@ -160,7 +173,9 @@ pub async fn destroy<C: ConnectionTrait>(
     kind: SessionKind,
 ) -> AppResult<HeaderValue> {
     if let Some(token) = read_cookie(headers, kind.cookie_name(settings)) {
-        session::Entity::delete_by_id(sha256_hex(&token)).exec(db).await?;
+        session::Entity::delete_by_id(sha256_hex(&token))
+            .exec(db)
+            .await?;
     }
     Ok(cookie(settings, kind.cookie_name(settings), "", 0))
 }

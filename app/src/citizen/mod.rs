@@ -4,6 +4,6 @@
 //! post. The identity comes only from the verified session, never from the posted form, and what
 //! the citizen types is saved as a draft before it is validated, so nothing typed is ever lost.
 
-pub mod types;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod types;

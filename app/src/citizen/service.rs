@@ -1,16 +1,19 @@
 //! Citizen-side operations. Each takes the municipality and service slugs from the URL and the
 //! identity from the session bound to that municipality.
 
-use super::types::{ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapLine, RecapPage, ServiceHeader};
+use super::types::{
+    ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapLine, RecapPage, ServiceHeader,
+};
 use crate::{
     auth::{CitizenSession, session},
     crypto::random_bytes,
     db::entities::{
-        draft, field_value, identity_provider_config, municipality, procedure, procedure_revision, submission,
-        submission_transition,
+        draft, field_value, identity_provider_config, municipality, procedure, procedure_revision,
+        submission, submission_transition,
     },
     domain::{
-        FieldDefinition, FieldError, IdentityClaim, ProcedureState, SubmissionReference, SubmissionStatus,
+        FieldDefinition, FieldError, IdentityClaim, ProcedureState, SubmissionReference,
+        SubmissionStatus,
         field::{RawAnswers, validate_answers},
     },
     error::{AppError, AppResult},
@@ -22,7 +25,8 @@ use crate::{
 use chrono::{Duration, Utc};
 use http::HeaderMap;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -58,14 +62,20 @@ impl Resolved {
             description: self.procedure.description.clone(),
             state: self.state,
             claims: self.claims(),
-            certified_by: preset.map_or("FranceConnect", |p| p.certified_by).to_owned(),
+            certified_by: preset
+                .map_or("FranceConnect", |p| p.certified_by)
+                .to_owned(),
             demo: settings_mode == Mode::Demo && preset.is_some_and(|p| p.key == "demo"),
         }
     }
 }
 
 /// Finds a service that has been published at least once (drafts are invisible to citizens).
-pub async fn resolve<C: ConnectionTrait>(db: &C, municipality_slug: &str, service_slug: &str) -> AppResult<Resolved> {
+pub async fn resolve<C: ConnectionTrait>(
+    db: &C,
+    municipality_slug: &str,
+    service_slug: &str,
+) -> AppResult<Resolved> {
     let municipality = municipality::Entity::find()
         .filter(municipality::Column::Slug.eq(municipality_slug))
         .one(db)
@@ -97,12 +107,16 @@ pub async fn resolve<C: ConnectionTrait>(db: &C, municipality_slug: &str, servic
 }
 
 /// The municipality's provider with its secret decrypted.
-pub fn provider_config(state: &AppState, row: &identity_provider_config::Model) -> AppResult<ProviderConfig> {
+pub fn provider_config(
+    state: &AppState,
+    row: &identity_provider_config::Model,
+) -> AppResult<ProviderConfig> {
     let preset = ProviderPreset::find(&row.preset).ok_or(AppError::Internal)?;
     if preset.key == "demo" && state.settings.mode != Mode::Demo {
         // The demo provider must never certify anyone in production.
         return Err(AppError::Unavailable(
-            "Le fournisseur d'identité de démonstration est désactivé sur cette instance.".to_owned(),
+            "Le fournisseur d'identité de démonstration est désactivé sur cette instance."
+                .to_owned(),
         ));
     }
     let client_secret = state.settings.secret_key.decrypt(&row.client_secret_encrypted).map_err(|e| {
@@ -117,7 +131,13 @@ pub fn provider_config(state: &AppState, row: &identity_provider_config::Model) 
     })
 }
 
-pub async fn landing(state: &AppState, headers: &HeaderMap, m: &str, s: &str, login_error: Option<String>) -> AppResult<LandingPage> {
+pub async fn landing(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+    login_error: Option<String>,
+) -> AppResult<LandingPage> {
     let r = resolve(&state.db, m, s).await?;
     let logged_in = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
         .await?
@@ -143,7 +163,11 @@ fn identity_lines(citizen: &CitizenSession, claims: &[IdentityClaim]) -> Vec<Ide
 
 /// A citizen allowed to fill this service: logged in for this municipality, with every claim
 /// the service needs. Anything else sends them back to the service page to log in.
-pub async fn require_citizen(state: &AppState, headers: &HeaderMap, r: &Resolved) -> AppResult<(String, CitizenSession)> {
+pub async fn require_citizen(
+    state: &AppState,
+    headers: &HeaderMap,
+    r: &Resolved,
+) -> AppResult<(String, CitizenSession)> {
     let (sid, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -163,7 +187,11 @@ fn ensure_open(r: &Resolved) -> AppResult<()> {
     }
 }
 
-async fn find_draft<C: ConnectionTrait>(db: &C, r: &Resolved, sub: &str) -> AppResult<Option<draft::Model>> {
+async fn find_draft<C: ConnectionTrait>(
+    db: &C,
+    r: &Resolved,
+    sub: &str,
+) -> AppResult<Option<draft::Model>> {
     Ok(draft::Entity::find()
         .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
         .filter(draft::Column::ProcedureId.eq(r.procedure.id))
@@ -177,7 +205,13 @@ fn raw_answers(d: &draft::Model) -> RawAnswers {
     serde_json::from_value(d.values.clone()).unwrap_or_default()
 }
 
-pub async fn form(state: &AppState, headers: &HeaderMap, m: &str, s: &str, errors: Vec<FieldError>) -> AppResult<FormPage> {
+pub async fn form(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+    errors: Vec<FieldError>,
+) -> AppResult<FormPage> {
     let r = resolve(&state.db, m, s).await?;
     ensure_open(&r)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
@@ -231,7 +265,8 @@ pub async fn save_form(
         .any(|(k, _)| k.starts_with("identity") || IdentityClaim::parse(k).is_ok())
     {
         return Err(SaveError::Other(AppError::Validation(
-            "Les données d'identité certifiées ne peuvent pas être modifiées dans le formulaire.".to_owned(),
+            "Les données d'identité certifiées ne peuvent pas être modifiées dans le formulaire."
+                .to_owned(),
         )));
     }
     let fields = revision_fields(&state.db, r.revision.id).await?;
@@ -243,10 +278,17 @@ pub async fn save_form(
         }
     }
     upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
-    validate_answers(&fields, &raw).map(|_| ()).map_err(SaveError::Invalid)
+    validate_answers(&fields, &raw)
+        .map(|_| ())
+        .map_err(SaveError::Invalid)
 }
 
-async fn upsert_draft<C: ConnectionTrait>(db: &C, r: &Resolved, sub: &str, raw: &RawAnswers) -> AppResult<()> {
+async fn upsert_draft<C: ConnectionTrait>(
+    db: &C,
+    r: &Resolved,
+    sub: &str,
+    raw: &RawAnswers,
+) -> AppResult<()> {
     let now = Utc::now();
     let values = serde_json::to_value(raw).unwrap_or_default();
     match find_draft(db, r, sub).await? {
@@ -284,12 +326,19 @@ async fn upsert_draft<C: ConnectionTrait>(db: &C, r: &Resolved, sub: &str, raw: 
 }
 
 /// The recap shows the saved, valid draft; an invalid or missing draft goes back to the form.
-pub async fn recap(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<RecapPage> {
+pub async fn recap(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+) -> AppResult<RecapPage> {
     let r = resolve(&state.db, m, s).await?;
     ensure_open(&r)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     let fields = revision_fields(&state.db, r.revision.id).await?;
-    let d = find_draft(&state.db, &r, &citizen.sub).await?.ok_or(AppError::NotFound)?;
+    let d = find_draft(&state.db, &r, &citizen.sub)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let values = validate_answers(&fields, &raw_answers(&d)).map_err(|_| AppError::NotFound)?;
     Ok(RecapPage {
         identity: identity_lines(&citizen, &r.claims()),
@@ -313,7 +362,12 @@ pub enum SubmitOutcome {
 }
 
 /// Turns the draft into a submission, atomically with its history line and its emails.
-pub async fn submit(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<SubmitOutcome> {
+pub async fn submit(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+) -> AppResult<SubmitOutcome> {
     let r = resolve(&state.db, m, s).await?;
     ensure_open(&r)?;
     let (sid, mut citizen) = require_citizen(state, headers, &r).await?;
@@ -321,18 +375,27 @@ pub async fn submit(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> 
     let Some(d) = find_draft(&state.db, &r, &citizen.sub).await? else {
         return match citizen.last_reference.clone() {
             Some(reference) => Ok(SubmitOutcome::AlreadySent(reference)),
-            None => Err(AppError::Validation("Aucune demande en cours : remplissez d'abord le formulaire.".to_owned())),
+            None => Err(AppError::Validation(
+                "Aucune demande en cours : remplissez d'abord le formulaire.".to_owned(),
+            )),
         };
     };
     let values = validate_answers(&fields, &raw_answers(&d)).map_err(|errors| {
-        AppError::Validation(format!("Le formulaire contient {} erreur(s) : corrigez-les avant l'envoi.", errors.len()))
+        AppError::Validation(format!(
+            "Le formulaire contient {} erreur(s) : corrigez-les avant l'envoi.",
+            errors.len()
+        ))
     })?;
 
     let reference = SubmissionReference::from_random(random_bytes());
     let submission_id = Uuid::now_v7();
     let now = Utc::now();
     let identity_json = serde_json::to_value(&citizen.identity).unwrap_or_default();
-    let citizen_email = citizen.identity.get(IdentityClaim::Email).map(str::to_owned).filter(|e| !e.is_empty());
+    let citizen_email = citizen
+        .identity
+        .get(IdentityClaim::Email)
+        .map(str::to_owned)
+        .filter(|e| !e.is_empty());
     let txn = state.db.begin().await?;
     let inserted = submission::ActiveModel {
         id: Set(submission_id),
@@ -387,11 +450,25 @@ pub async fn submit(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> 
     .insert(&txn)
     .await?;
     draft::Entity::delete_by_id(d.id).exec(&txn).await?;
-    queue_emails(&txn, state, &r, &reference, &fields, &values, citizen_email.as_deref()).await?;
+    queue_emails(
+        &txn,
+        state,
+        &r,
+        &reference,
+        &fields,
+        &values,
+        citizen_email.as_deref(),
+    )
+    .await?;
     txn.commit().await?;
 
     citizen.last_reference = Some(reference.as_str().to_owned());
-    session::update_data(&state.db, &sid, serde_json::to_value(&citizen).unwrap_or_default()).await?;
+    session::update_data(
+        &state.db,
+        &sid,
+        serde_json::to_value(&citizen).unwrap_or_default(),
+    )
+    .await?;
     tracing::info!(submission.id = %submission_id, municipality.id = %r.municipality.id, "submission received");
     Ok(SubmitOutcome::Created(reference.as_str().to_owned()))
 }
@@ -411,7 +488,11 @@ async fn queue_emails<C: ConnectionTrait>(
             r.municipality.name, r.procedure.title, reference
         );
         for f in fields {
-            text.push_str(&format!("- {} : {}\n", f.label, f.display_answer(values.get(&f.stable_id))));
+            text.push_str(&format!(
+                "- {} : {}\n",
+                f.label,
+                f.display_answer(values.get(&f.stable_id))
+            ));
         }
         text.push_str("\nConservez cette référence pour tout échange avec la mairie.\n");
         enqueue_email(
@@ -458,7 +539,12 @@ pub async fn discard(state: &AppState, headers: &HeaderMap, m: &str, s: &str) ->
     Ok(())
 }
 
-pub async fn confirmation(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<ConfirmationPage> {
+pub async fn confirmation(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+) -> AppResult<ConfirmationPage> {
     let r = resolve(&state.db, m, s).await?;
     let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
         .await?
@@ -475,6 +561,10 @@ pub async fn confirmation(state: &AppState, headers: &HeaderMap, m: &str, s: &st
     Ok(ConfirmationPage {
         service: r.header(state.settings.mode),
         reference,
-        email_sent_to: citizen.identity.get(IdentityClaim::Email).map(str::to_owned).filter(|e| !e.is_empty()),
+        email_sent_to: citizen
+            .identity
+            .get(IdentityClaim::Email)
+            .map(str::to_owned)
+            .filter(|e| !e.is_empty()),
     })
 }

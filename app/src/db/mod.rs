@@ -21,7 +21,11 @@ pub async fn connect(database_url: &str) -> Result<DatabaseConnection, DbErr> {
     use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
     let mut options = ConnectOptions::new(database_url.to_owned());
     options
-        .max_connections(if database_url.starts_with("sqlite:") { 8 } else { 16 })
+        .max_connections(if database_url.starts_with("sqlite:") {
+            8
+        } else {
+            16
+        })
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))

@@ -74,7 +74,9 @@ impl IdentityClaim {
                 "Utile pour vérifier un âge ; un jour ou un mois inconnu de l'état civil apparaît comme « ?? »."
             }
             Self::Gender => "À ne demander que si le service en a réellement besoin.",
-            Self::Birthplace => "Code officiel de la commune de naissance ; vide pour une naissance à l'étranger.",
+            Self::Birthplace => {
+                "Code officiel de la commune de naissance ; vide pour une naissance à l'étranger."
+            }
             Self::Birthcountry => "Pays de naissance (code officiel INSEE).",
             Self::PreferredUsername => "Le nom d'usage (par exemple nom d'épouse), souvent vide.",
             Self::Email => {
@@ -85,7 +87,9 @@ impl IdentityClaim {
 }
 
 /// Parses a list of claim names, keeping the canonical order and dropping duplicates.
-pub fn parse_claims<'a>(raw: impl IntoIterator<Item = &'a str>) -> Result<Vec<IdentityClaim>, DomainError> {
+pub fn parse_claims<'a>(
+    raw: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<IdentityClaim>, DomainError> {
     let mut claims = raw
         .into_iter()
         .map(IdentityClaim::parse)

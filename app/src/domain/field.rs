@@ -102,18 +102,31 @@ impl FieldDefinition {
         if label.is_empty() {
             errors.push(("label", "Le libellé est obligatoire.".to_owned()));
         } else if label.chars().count() > MAX_LABEL_CHARS {
-            errors.push(("label", format!("Le libellé ne peut dépasser {MAX_LABEL_CHARS} caractères.")));
+            errors.push((
+                "label",
+                format!("Le libellé ne peut dépasser {MAX_LABEL_CHARS} caractères."),
+            ));
         }
         let help = help.trim();
         if help.chars().count() > MAX_HELP_CHARS {
-            errors.push(("help", format!("Le texte d'aide ne peut dépasser {MAX_HELP_CHARS} caractères.")));
+            errors.push((
+                "help",
+                format!("Le texte d'aide ne peut dépasser {MAX_HELP_CHARS} caractères."),
+            ));
         }
         let mut options: Vec<String> = Vec::new();
         if let Ok(k) = kind {
             if k.has_options() {
-                for line in options_text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                for line in options_text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                {
                     if line.chars().count() > MAX_OPTION_CHARS {
-                        errors.push(("options", format!("Une option ne peut dépasser {MAX_OPTION_CHARS} caractères.")));
+                        errors.push((
+                            "options",
+                            format!("Une option ne peut dépasser {MAX_OPTION_CHARS} caractères."),
+                        ));
                         break;
                     }
                     if options.iter().any(|o| o.eq_ignore_ascii_case(line)) {
@@ -123,7 +136,10 @@ impl FieldDefinition {
                     options.push(line.to_owned());
                 }
                 if options.len() < 2 {
-                    errors.push(("options", "Indiquez au moins deux options, une par ligne.".to_owned()));
+                    errors.push((
+                        "options",
+                        "Indiquez au moins deux options, une par ligne.".to_owned(),
+                    ));
                 } else if options.len() > MAX_OPTIONS {
                     errors.push(("options", format!("{MAX_OPTIONS} options au plus.")));
                 }
@@ -183,16 +199,21 @@ impl FieldDefinition {
                             && !raw.contains(char::is_whitespace)
                     });
                 if !valid {
-                    return Err("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.".to_owned());
+                    return Err(
+                        "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
+                            .to_owned(),
+                    );
                 }
                 serde_json::Value::String(raw.to_owned())
             }
             FieldKind::Number => {
                 let normalized = raw.replace(',', ".").replace([' ', '\u{a0}'], "");
                 match normalized.parse::<f64>() {
-                    Ok(n) if n.is_finite() && normalized.len() <= 30 => serde_json::Number::from_f64(n)
-                        .map(serde_json::Value::Number)
-                        .ok_or_else(|| "Saisissez un nombre.".to_owned())?,
+                    Ok(n) if n.is_finite() && normalized.len() <= 30 => {
+                        serde_json::Number::from_f64(n)
+                            .map(serde_json::Value::Number)
+                            .ok_or_else(|| "Saisissez un nombre.".to_owned())?
+                    }
                     _ => return Err("Saisissez un nombre, par exemple 12 ou 3,5.".to_owned()),
                 }
             }
@@ -219,9 +240,15 @@ impl FieldDefinition {
     pub fn display_answer(&self, value: Option<&serde_json::Value>) -> String {
         match (self.kind, value) {
             (_, None) | (_, Some(serde_json::Value::Null)) => "Non renseigné".to_owned(),
-            (FieldKind::YesNo, Some(serde_json::Value::Bool(b))) => if *b { "Oui" } else { "Non" }.to_owned(),
-            (FieldKind::Date, Some(serde_json::Value::String(s))) => super::identity::display_birthdate(s),
-            (FieldKind::Number, Some(serde_json::Value::Number(n))) => n.to_string().replace('.', ","),
+            (FieldKind::YesNo, Some(serde_json::Value::Bool(b))) => {
+                if *b { "Oui" } else { "Non" }.to_owned()
+            }
+            (FieldKind::Date, Some(serde_json::Value::String(s))) => {
+                super::identity::display_birthdate(s)
+            }
+            (FieldKind::Number, Some(serde_json::Value::Number(n))) => {
+                n.to_string().replace('.', ",")
+            }
             (_, Some(serde_json::Value::String(s))) => s.clone(),
             (_, Some(other)) => other.to_string(),
         }
@@ -255,11 +282,17 @@ pub type RawAnswers = BTreeMap<Uuid, String>;
 
 /// Checks every answer of a form. Returns the parsed values, or every error at once (an error
 /// summary lists them all, in form order).
-pub fn validate_answers(fields: &[FieldDefinition], raw: &RawAnswers) -> Result<FieldValues, Vec<FieldError>> {
+pub fn validate_answers(
+    fields: &[FieldDefinition],
+    raw: &RawAnswers,
+) -> Result<FieldValues, Vec<FieldError>> {
     let mut values = FieldValues::new();
     let mut errors = Vec::new();
     for field in fields {
-        let answer = raw.get(&field.stable_id).map(String::as_str).unwrap_or_default();
+        let answer = raw
+            .get(&field.stable_id)
+            .map(String::as_str)
+            .unwrap_or_default();
         match field.parse_answer(answer) {
             Ok(Some(v)) => {
                 values.insert(field.stable_id, v);
@@ -272,7 +305,11 @@ pub fn validate_answers(fields: &[FieldDefinition], raw: &RawAnswers) -> Result<
             }),
         }
     }
-    if errors.is_empty() { Ok(values) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -294,18 +331,37 @@ mod tests {
     fn each_kind_accepts_good_and_refuses_bad_answers() {
         let cases: &[(FieldKind, &[&str], &str, &str)] = &[
             (FieldKind::ShortText, &[], "B-123456", "a\nb"),
-            (FieldKind::LongText, &[], "ligne 1\nligne 2", &"x".repeat(MAX_LONG_TEXT_CHARS + 1)),
+            (
+                FieldKind::LongText,
+                &[],
+                "ligne 1\nligne 2",
+                &"x".repeat(MAX_LONG_TEXT_CHARS + 1),
+            ),
             (FieldKind::Email, &[], "jeanne@exemple.fr", "jeanne@"),
             (FieldKind::Number, &[], "3,5", "trois"),
             (FieldKind::Date, &[], "2026-02-28", "2026-02-30"),
-            (FieldKind::SingleChoice, &["Jeunesse", "Adultes"], "Adultes", "Seniors"),
+            (
+                FieldKind::SingleChoice,
+                &["Jeunesse", "Adultes"],
+                "Adultes",
+                "Seniors",
+            ),
             (FieldKind::YesNo, &[], "oui", "peut-être"),
         ];
         for (kind, options, good, bad) in cases {
             let f = field(*kind, true, options);
-            assert!(matches!(f.parse_answer(good), Ok(Some(_))), "{kind:?} should accept {good:?}");
-            assert!(f.parse_answer(bad).is_err(), "{kind:?} should refuse {bad:?}");
-            assert_eq!(f.parse_answer("  "), Err("Ce champ est obligatoire.".to_owned()));
+            assert!(
+                matches!(f.parse_answer(good), Ok(Some(_))),
+                "{kind:?} should accept {good:?}"
+            );
+            assert!(
+                f.parse_answer(bad).is_err(),
+                "{kind:?} should refuse {bad:?}"
+            );
+            assert_eq!(
+                f.parse_answer("  "),
+                Err("Ce champ est obligatoire.".to_owned())
+            );
             assert_eq!(field(*kind, false, options).parse_answer(""), Ok(None));
         }
     }
@@ -315,9 +371,14 @@ mod tests {
         let a = field(FieldKind::ShortText, true, &[]);
         let b = field(FieldKind::Email, true, &[]);
         let raw = RawAnswers::from([(b.stable_id, "pas-une-adresse".to_owned())]);
-        let errors = validate_answers(&[a.clone(), b.clone()], &raw).err().unwrap_or_default();
+        let errors = validate_answers(&[a.clone(), b.clone()], &raw)
+            .err()
+            .unwrap_or_default();
         assert_eq!(errors.len(), 2);
-        let ok = RawAnswers::from([(a.stable_id, "x".to_owned()), (b.stable_id, "a@b.fr".to_owned())]);
+        let ok = RawAnswers::from([
+            (a.stable_id, "x".to_owned()),
+            (b.stable_id, "a@b.fr".to_owned()),
+        ]);
         assert_eq!(validate_answers(&[a, b], &ok).map(|v| v.len()), Ok(2));
     }
 
@@ -329,6 +390,9 @@ mod tests {
         assert!(FieldDefinition::parse_new(id, "single_choice", "Q", "", true, "A").is_err());
         assert!(FieldDefinition::parse_new(id, "nope", "Q", "", true, "").is_err());
         let ok = FieldDefinition::parse_new(id, "single_choice", " Q ", "", false, "A\n\n B \n");
-        assert_eq!(ok.map(|f| (f.label, f.options)), Ok(("Q".to_owned(), vec!["A".to_owned(), "B".to_owned()])));
+        assert_eq!(
+            ok.map(|f| (f.label, f.options)),
+            Ok(("Q".to_owned(), vec!["A".to_owned(), "B".to_owned()]))
+        );
     }
 }

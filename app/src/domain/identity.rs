@@ -66,7 +66,13 @@ pub fn display_birthdate(raw: &str) -> String {
     let mut parts = raw.split('-');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(y), Some(m), Some(d), None) if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
-            let unknown = |p: &str| if p == "00" { "??".to_owned() } else { p.to_owned() };
+            let unknown = |p: &str| {
+                if p == "00" {
+                    "??".to_owned()
+                } else {
+                    p.to_owned()
+                }
+            };
             format!("{}/{}/{}", unknown(d), unknown(m), y)
         }
         _ if raw.is_empty() => "Non communiquée".to_owned(),
@@ -83,7 +89,10 @@ mod tests {
     fn only_requested_claims_are_kept() {
         let info = json!({"sub": "x", "family_name": "DUBOIS", "given_name": "Angela Claire Louise",
             "birthdate": "1962-08-24", "email": "a@b.fr"});
-        let id = CertifiedIdentity::from_userinfo(&info, &[IdentityClaim::FamilyName, IdentityClaim::Birthdate]);
+        let id = CertifiedIdentity::from_userinfo(
+            &info,
+            &[IdentityClaim::FamilyName, IdentityClaim::Birthdate],
+        );
         assert_eq!(id.claims.len(), 2);
         assert_eq!(id.get(IdentityClaim::Email), None);
         assert_eq!(id.display(IdentityClaim::Birthdate), "24/08/1962");
@@ -96,7 +105,11 @@ mod tests {
         let info = json!({"gender": "unspecified", "birthplace": "", "preferred_username": ""});
         let id = CertifiedIdentity::from_userinfo(
             &info,
-            &[IdentityClaim::Gender, IdentityClaim::Birthplace, IdentityClaim::PreferredUsername],
+            &[
+                IdentityClaim::Gender,
+                IdentityClaim::Birthplace,
+                IdentityClaim::PreferredUsername,
+            ],
         );
         assert_eq!(id.display(IdentityClaim::Gender), "Non précisé");
         assert_eq!(id.display(IdentityClaim::Birthplace), "Né(e) à l'étranger");

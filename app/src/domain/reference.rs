@@ -32,9 +32,12 @@ impl SubmissionReference {
         let (a, b) = upper
             .split_once('-')
             .ok_or_else(|| DomainError::new("Référence invalide (format attendu : ABCD-EFGH)."))?;
-        let valid = |part: &str| part.len() == 4 && part.bytes().all(|c| REFERENCE_ALPHABET.contains(&c));
+        let valid =
+            |part: &str| part.len() == 4 && part.bytes().all(|c| REFERENCE_ALPHABET.contains(&c));
         if !valid(a) || !valid(b) {
-            return Err(DomainError::new("Référence invalide (format attendu : ABCD-EFGH)."));
+            return Err(DomainError::new(
+                "Référence invalide (format attendu : ABCD-EFGH).",
+            ));
         }
         Ok(Self(upper))
     }
@@ -70,10 +73,22 @@ mod tests {
     #[test]
     fn random_references_parse_back() {
         for seed in 0u8..=255 {
-            let r = SubmissionReference::from_random([seed, seed.wrapping_mul(7), 3, 250, 9, seed, 1, 128]);
+            let r = SubmissionReference::from_random([
+                seed,
+                seed.wrapping_mul(7),
+                3,
+                250,
+                9,
+                seed,
+                1,
+                128,
+            ]);
             assert_eq!(r.as_str().len(), 9);
             assert_eq!(SubmissionReference::parse(r.as_str()), Ok(r.clone()));
-            assert_eq!(SubmissionReference::parse(&format!(" {} ", r.as_str().to_lowercase())), Ok(r));
+            assert_eq!(
+                SubmissionReference::parse(&format!(" {} ", r.as_str().to_lowercase())),
+                Ok(r)
+            );
         }
     }
 

@@ -113,7 +113,17 @@ mod tests {
 
     #[test]
     fn malformed_slugs_are_refused() {
-        for bad in ["", "a", "Majuscule", "a--b", "-a", "a-", "é", "a b", &"x".repeat(61)] {
+        for bad in [
+            "",
+            "a",
+            "Majuscule",
+            "a--b",
+            "-a",
+            "a-",
+            "é",
+            "a b",
+            &"x".repeat(61),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(Slug::from_title("!!!").is_err());

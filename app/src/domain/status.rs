@@ -30,7 +30,9 @@ impl ProcedureState {
             "online" => Ok(Self::Online),
             "online_restricted" => Ok(Self::OnlineRestricted),
             "closed" => Ok(Self::Closed),
-            other => Err(DomainError::new(format!("État de service inconnu : {other}"))),
+            other => Err(DomainError::new(format!(
+                "État de service inconnu : {other}"
+            ))),
         }
     }
 
@@ -116,8 +118,15 @@ mod tests {
     #[test]
     fn a_transition_to_the_same_status_is_refused() {
         let s = SubmissionStatus::Unprocessed;
-        assert_eq!(s.transition_to(SubmissionStatus::Processed), Ok(SubmissionStatus::Processed));
-        assert!(SubmissionStatus::Processed.transition_to(SubmissionStatus::Processed).is_err());
+        assert_eq!(
+            s.transition_to(SubmissionStatus::Processed),
+            Ok(SubmissionStatus::Processed)
+        );
+        assert!(
+            SubmissionStatus::Processed
+                .transition_to(SubmissionStatus::Processed)
+                .is_err()
+        );
         assert!(!ProcedureState::Closed.accepts_submissions());
         assert!(!ProcedureState::Draft.accepts_submissions());
     }

@@ -14,7 +14,7 @@ use crate::domain::IdentityClaim;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use openidconnect::{
     AuthenticationContextClass, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl,
-    JsonWebKey, Nonce, ProviderMetadataWithLogout, RedirectUrl, Scope, OAuth2TokenResponse,
+    JsonWebKey, Nonce, OAuth2TokenResponse, ProviderMetadataWithLogout, RedirectUrl, Scope,
     core::{CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm},
 };
 pub use presets::ProviderPreset;
@@ -57,14 +57,18 @@ impl IdentityError {
             Self::Unavailable(_) => {
                 "Le service d'identification ne répond pas pour le moment. Réessayez dans quelques minutes."
             }
-            Self::Denied(_) => "La connexion a été annulée. Vous pouvez réessayer quand vous le souhaitez.",
+            Self::Denied(_) => {
+                "La connexion a été annulée. Vous pouvez réessayer quand vous le souhaitez."
+            }
             Self::BadState => {
                 "Cette tentative de connexion a expiré ou n'a pas été lancée depuis ce navigateur. Recommencez la connexion."
             }
             Self::TokenExchange(_) | Self::IdToken(_) | Self::UserInfo(_) => {
                 "Votre identité n'a pas pu être vérifiée. Aucune donnée n'a été enregistrée ; recommencez la connexion."
             }
-            Self::NotConfigured => "Cette commune n'a pas encore activé la connexion par FranceConnect.",
+            Self::NotConfigured => {
+                "Cette commune n'a pas encore activé la connexion par FranceConnect."
+            }
         }
     }
 }
@@ -113,7 +117,11 @@ impl OidcClients {
     }
 
     /// The provider's discovery document (and JWKS), from cache unless `refresh`.
-    pub async fn metadata(&self, issuer: &str, refresh: bool) -> Result<Arc<Metadata>, IdentityError> {
+    pub async fn metadata(
+        &self,
+        issuer: &str,
+        refresh: bool,
+    ) -> Result<Arc<Metadata>, IdentityError> {
         if !refresh {
             if let Some((at, meta)) = self.cache.read().await.get(issuer) {
                 if at.elapsed() < METADATA_TTL {
@@ -121,12 +129,15 @@ impl OidcClients {
                 }
             }
         }
-        let issuer_url =
-            IssuerUrl::new(issuer.to_owned()).map_err(|e| IdentityError::Unavailable(e.to_string()))?;
-        let meta = tokio::time::timeout(PROVIDER_TIMEOUT, Metadata::discover_async(issuer_url, &self.http))
-            .await
-            .map_err(|_| IdentityError::Unavailable("discovery timed out".to_owned()))?
-            .map_err(|e| IdentityError::Unavailable(format!("discovery failed: {e}")))?;
+        let issuer_url = IssuerUrl::new(issuer.to_owned())
+            .map_err(|e| IdentityError::Unavailable(e.to_string()))?;
+        let meta = tokio::time::timeout(
+            PROVIDER_TIMEOUT,
+            Metadata::discover_async(issuer_url, &self.http),
+        )
+        .await
+        .map_err(|_| IdentityError::Unavailable("discovery timed out".to_owned()))?
+        .map_err(|e| IdentityError::Unavailable(format!("discovery failed: {e}")))?;
         let meta = Arc::new(meta);
         self.cache
             .write()
@@ -157,7 +168,8 @@ impl OidcClients {
             request = request.add_scope(Scope::new(scope));
         }
         if let Some(acr) = cfg.preset.acr_value {
-            request = request.add_auth_context_value(AuthenticationContextClass::new(acr.to_owned()));
+            request =
+                request.add_auth_context_value(AuthenticationContextClass::new(acr.to_owned()));
         }
         let (url, _, _) = request.url();
         Ok(url)
@@ -179,10 +191,9 @@ impl OidcClients {
             .request_async(&self.http)
             .await
             .map_err(|e| IdentityError::TokenExchange(e.to_string()))?;
-        let id_token = token
-            .extra_fields()
-            .id_token()
-            .ok_or_else(|| IdentityError::IdToken("no id_token in the token response".to_owned()))?;
+        let id_token = token.extra_fields().id_token().ok_or_else(|| {
+            IdentityError::IdToken("no id_token in the token response".to_owned())
+        })?;
         let nonce = Nonce::new(nonce.to_owned());
 
         // Verify with the cached JWKS; on an unknown key id, fetch the JWKS once more.
@@ -205,7 +216,9 @@ impl OidcClients {
             .map(|a| a.as_str().to_owned())
             .unwrap_or_default();
         if !cfg.preset.acr_satisfies(&acr) {
-            return Err(IdentityError::IdToken(format!("acr {acr:?} is below the requested level")));
+            return Err(IdentityError::IdToken(format!(
+                "acr {acr:?} is below the requested level"
+            )));
         }
         let sub = claims.subject().as_str().to_owned();
         let authenticated_at = claims.auth_time().unwrap_or_else(chrono::Utc::now);
@@ -229,9 +242,9 @@ impl OidcClients {
         expected_sub: &str,
     ) -> Result<serde_json::Value, IdentityError> {
         let meta = self.metadata(&cfg.issuer, false).await?;
-        let endpoint = meta
-            .userinfo_endpoint()
-            .ok_or_else(|| IdentityError::UserInfo("provider has no userinfo endpoint".to_owned()))?;
+        let endpoint = meta.userinfo_endpoint().ok_or_else(|| {
+            IdentityError::UserInfo("provider has no userinfo endpoint".to_owned())
+        })?;
         let response = self
             .http
             .get(endpoint.url().clone())
@@ -241,7 +254,10 @@ impl OidcClients {
             .await
             .map_err(|e| IdentityError::Unavailable(format!("userinfo: {e}")))?;
         if !response.status().is_success() {
-            return Err(IdentityError::UserInfo(format!("status {}", response.status())));
+            return Err(IdentityError::UserInfo(format!(
+                "status {}",
+                response.status()
+            )));
         }
         let content_type = response
             .headers()
@@ -250,7 +266,9 @@ impl OidcClients {
             .unwrap_or_default()
             .to_owned();
         if !content_type.starts_with("application/jwt") {
-            return Err(IdentityError::UserInfo(format!("unsigned userinfo ({content_type})")));
+            return Err(IdentityError::UserInfo(format!(
+                "unsigned userinfo ({content_type})"
+            )));
         }
         let jwt = response
             .text()
@@ -265,13 +283,20 @@ impl OidcClients {
         }
         .map_err(|e| IdentityError::UserInfo(e.to_string()))?;
 
-        let str_claim = |name: &str| payload.get(name).and_then(|v| v.as_str()).unwrap_or_default();
+        let str_claim = |name: &str| {
+            payload
+                .get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+        };
         if str_claim("iss") != meta.issuer().as_str() {
             return Err(IdentityError::UserInfo("wrong iss".to_owned()));
         }
         let aud_ok = match payload.get("aud") {
             Some(serde_json::Value::String(a)) => a == &cfg.client_id,
-            Some(serde_json::Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(cfg.client_id.as_str())),
+            Some(serde_json::Value::Array(a)) => {
+                a.iter().any(|v| v.as_str() == Some(cfg.client_id.as_str()))
+            }
             _ => false,
         };
         if !aud_ok {
@@ -283,7 +308,9 @@ impl OidcClients {
             }
         }
         if str_claim("sub") != expected_sub {
-            return Err(IdentityError::UserInfo("sub differs from the id_token".to_owned()));
+            return Err(IdentityError::UserInfo(
+                "sub differs from the id_token".to_owned(),
+            ));
         }
         Ok(payload)
     }
@@ -324,7 +351,8 @@ fn client(
     >,
     IdentityError,
 > {
-    let redirect = RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| IdentityError::TokenExchange(e.to_string()))?;
+    let redirect = RedirectUrl::new(redirect_uri.to_owned())
+        .map_err(|e| IdentityError::TokenExchange(e.to_string()))?;
     Ok(CoreClient::from_provider_metadata(
         meta.clone(),
         ClientId::new(cfg.client_id.clone()),
@@ -347,9 +375,10 @@ where
 {
     // Pinned: never HS256 (which would accept a token "signed" with the client secret or the
     // public key) and never `none`.
-    client
-        .id_token_verifier()
-        .set_allowed_algs([CoreJwsSigningAlgorithm::EcdsaP256Sha256, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256])
+    client.id_token_verifier().set_allowed_algs([
+        CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    ])
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -367,7 +396,9 @@ enum JwsError {
 /// Verifies a compact JWS against the provider's JWKS; returns its JSON payload.
 fn verify_jws(meta: &Metadata, jwt: &str) -> Result<serde_json::Value, JwsError> {
     let mut parts = jwt.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(JwsError::Malformed);
     };
     let header: serde_json::Value = URL_SAFE_NO_PAD
@@ -375,7 +406,10 @@ fn verify_jws(meta: &Metadata, jwt: &str) -> Result<serde_json::Value, JwsError>
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or(JwsError::Malformed)?;
-    let alg_name = header.get("alg").and_then(|v| v.as_str()).unwrap_or_default();
+    let alg_name = header
+        .get("alg")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     let alg = match alg_name {
         "ES256" => CoreJwsSigningAlgorithm::EcdsaP256Sha256,
         "RS256" => CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
@@ -393,10 +427,10 @@ fn verify_jws(meta: &Metadata, jwt: &str) -> Result<serde_json::Value, JwsError>
     if candidates.is_empty() {
         return Err(JwsError::UnknownKey);
     }
-    if !candidates
-        .iter()
-        .any(|k| k.verify_signature(&alg, message.as_bytes(), &signature).is_ok())
-    {
+    if !candidates.iter().any(|k| {
+        k.verify_signature(&alg, message.as_bytes(), &signature)
+            .is_ok()
+    }) {
         return Err(JwsError::Signature);
     }
     URL_SAFE_NO_PAD

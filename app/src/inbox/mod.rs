@@ -1,6 +1,6 @@
 //! The agents' inbox: submissions of one municipality, filtered by status, with their detail and
 //! the processed / unprocessed transitions (each recorded with who and when).
 
-pub mod types;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod types;

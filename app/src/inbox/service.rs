@@ -1,7 +1,9 @@
 //! Inbox queries and transitions. Every query is filtered by the admin's `municipality_id`; an id
 //! from another municipality is simply "not found".
 
-use super::types::{DetailLine, InboxFilter, InboxPage, InboxRow, SubmissionDetail, TransitionLine};
+use super::types::{
+    DetailLine, InboxFilter, InboxPage, InboxRow, SubmissionDetail, TransitionLine,
+};
 use crate::{
     auth::CurrentAdmin,
     db::entities::{field_value, procedure, procedure_revision, submission, submission_transition},
@@ -11,7 +13,10 @@ use crate::{
     state::AppState,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, ActiveModelTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -23,8 +28,16 @@ pub fn display_time(at: DateTime<Utc>) -> String {
     at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
-pub async fn list(state: &AppState, admin: &CurrentAdmin, filter: InboxFilter, before: Option<Uuid>) -> AppResult<InboxPage> {
-    let scoped = || submission::Entity::find().filter(submission::Column::MunicipalityId.eq(admin.municipality_id));
+pub async fn list(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    filter: InboxFilter,
+    before: Option<Uuid>,
+) -> AppResult<InboxPage> {
+    let scoped = || {
+        submission::Entity::find()
+            .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
+    };
     let unprocessed = scoped()
         .filter(submission::Column::Status.eq(SubmissionStatus::Unprocessed.as_str()))
         .count(&state.db)
@@ -80,7 +93,11 @@ pub async fn list(state: &AppState, admin: &CurrentAdmin, filter: InboxFilter, b
     })
 }
 
-async fn find_owned(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResult<submission::Model> {
+async fn find_owned(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+) -> AppResult<submission::Model> {
     submission::Entity::find_by_id(id)
         .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
         .one(&state.db)
@@ -88,7 +105,11 @@ async fn find_owned(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResu
         .ok_or(AppError::NotFound)
 }
 
-pub async fn detail(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResult<SubmissionDetail> {
+pub async fn detail(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+) -> AppResult<SubmissionDetail> {
     let s = find_owned(state, admin, id).await?;
     let procedure = procedure::Entity::find_by_id(s.procedure_id)
         .one(&state.db)
@@ -107,13 +128,18 @@ pub async fn detail(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResu
         .into_iter()
         .map(|v| (v.field_stable_id, v.value))
         .collect();
-    let identity: CertifiedIdentity = serde_json::from_value(s.identity.clone()).unwrap_or_default();
+    let identity: CertifiedIdentity =
+        serde_json::from_value(s.identity.clone()).unwrap_or_default();
     let history = submission_transition::Entity::find()
         .filter(submission_transition::Column::SubmissionId.eq(s.id))
         .order_by_asc(submission_transition::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    let label = |raw: &str| SubmissionStatus::parse(raw).map(|s| s.label_fr().to_owned()).unwrap_or_else(|_| raw.to_owned());
+    let label = |raw: &str| {
+        SubmissionStatus::parse(raw)
+            .map(|s| s.label_fr().to_owned())
+            .unwrap_or_else(|_| raw.to_owned())
+    };
     Ok(SubmissionDetail {
         id: s.id,
         reference: s.reference,
@@ -152,7 +178,12 @@ pub async fn detail(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResu
 }
 
 /// Moves a submission to `target`, recording who did it, in one transaction.
-pub async fn set_status(state: &AppState, admin: &CurrentAdmin, id: Uuid, target: SubmissionStatus) -> AppResult<()> {
+pub async fn set_status(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    target: SubmissionStatus,
+) -> AppResult<()> {
     let txn = state.db.begin().await?;
     let s = submission::Entity::find_by_id(id)
         .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
@@ -164,8 +195,14 @@ pub async fn set_status(state: &AppState, admin: &CurrentAdmin, id: Uuid, target
     let now = Utc::now();
     // Conditional update: two agents clicking at once produce one transition, not two.
     let updated = submission::Entity::update_many()
-        .col_expr(submission::Column::Status, sea_orm::sea_query::Expr::value(next.as_str()))
-        .col_expr(submission::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .col_expr(
+            submission::Column::Status,
+            sea_orm::sea_query::Expr::value(next.as_str()),
+        )
+        .col_expr(
+            submission::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
         .col_expr(
             submission::Column::ProcessedAt,
             sea_orm::sea_query::Expr::value((next == SubmissionStatus::Processed).then_some(now)),
@@ -175,7 +212,9 @@ pub async fn set_status(state: &AppState, admin: &CurrentAdmin, id: Uuid, target
         .exec(&txn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::Conflict("Cette demande vient d'être modifiée par quelqu'un d'autre.".to_owned()));
+        return Err(AppError::Conflict(
+            "Cette demande vient d'être modifiée par quelqu'un d'autre.".to_owned(),
+        ));
     }
     submission_transition::ActiveModel {
         id: Set(Uuid::now_v7()),

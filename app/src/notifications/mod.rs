@@ -12,8 +12,8 @@ use lettre::{
     message::{Mailbox, header::ContentType},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use std::{path::PathBuf, time::Duration};
@@ -53,14 +53,20 @@ impl Mailer {
     async fn send(&self, message: Message) -> Result<(), String> {
         match self {
             Self::Captured(dir) => {
-                tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 AsyncFileTransport::<Tokio1Executor>::new(dir)
                     .send(message)
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             }
-            Self::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Self::Smtp(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -91,10 +97,16 @@ pub async fn enqueue_email<C: ConnectionTrait>(
 }
 
 fn build_message(row: &outbox::Model, from: &str, host: &str) -> Result<Message, String> {
-    let payload: EmailPayload = serde_json::from_value(row.payload.clone()).map_err(|e| e.to_string())?;
+    let payload: EmailPayload =
+        serde_json::from_value(row.payload.clone()).map_err(|e| e.to_string())?;
     // lettre's builder encodes headers itself, so CR/LF in a subject cannot add a header.
-    let from: Mailbox = from.parse().map_err(|e: lettre::address::AddressError| e.to_string())?;
-    let to: Mailbox = payload.to.parse().map_err(|e: lettre::address::AddressError| e.to_string())?;
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e: lettre::address::AddressError| e.to_string())?;
+    let to: Mailbox = payload
+        .to
+        .parse()
+        .map_err(|e: lettre::address::AddressError| e.to_string())?;
     Message::builder()
         .from(from)
         .to(to)
@@ -106,7 +118,12 @@ fn build_message(row: &outbox::Model, from: &str, host: &str) -> Result<Message,
 }
 
 /// Delivers due rows once; returns how many were handled. Called in a loop by [`run_worker`].
-pub async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer, from: &str, host: &str) -> Result<usize, sea_orm::DbErr> {
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    from: &str,
+    host: &str,
+) -> Result<usize, sea_orm::DbErr> {
     let due = outbox::Entity::find()
         .filter(outbox::Column::Status.eq("pending"))
         .filter(outbox::Column::NextAttemptAt.lte(Utc::now()))
@@ -136,7 +153,9 @@ pub async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer, from: &str, h
                     active.status = Set("dead".to_owned());
                 } else {
                     // 30 s, 1 min, 2 min ... capped at 6 h: 20 attempts span more than 72 h.
-                    let delay = 30i64.saturating_mul(1i64 << attempts.clamp(0, 10)).min(6 * 3600);
+                    let delay = 30i64
+                        .saturating_mul(1i64 << attempts.clamp(0, 10))
+                        .min(6 * 3600);
                     active.next_attempt_at = Set(Utc::now() + chrono::Duration::seconds(delay));
                 }
             }
@@ -179,7 +198,10 @@ pub async fn read_captured(dir: &std::path::Path) -> Vec<CapturedMail> {
     files.sort_by(|a, b| b.0.cmp(&a.0));
     for (_, path) in files.into_iter().take(50) {
         if let Ok(raw) = tokio::fs::read_to_string(&path).await {
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             mails.push(CapturedMail { file, raw });
         }
     }

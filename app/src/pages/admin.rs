@@ -7,7 +7,9 @@ use crate::{
     error::AppError,
     inbox::types::{InboxFilter, InboxPage, SubmissionDetail},
     procedures::types::{ProcedureEditor, ProcedureSummary},
-    ui::{AdminLayout, ErrorSummary, feedback::use_feedback, islands::CopyButton, layout::PlainLayout},
+    ui::{
+        AdminLayout, ErrorSummary, feedback::use_feedback, islands::CopyButton, layout::PlainLayout,
+    },
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,14 @@ pub struct AdminHeader {
 }
 
 #[cfg(feature = "ssr")]
-async fn current_admin() -> Result<(crate::state::AppState, crate::auth::CurrentAdmin, AdminHeader), AppError> {
+async fn current_admin() -> Result<
+    (
+        crate::state::AppState,
+        crate::auth::CurrentAdmin,
+        AdminHeader,
+    ),
+    AppError,
+> {
     let (state, headers) = crate::web::request_context()?;
     let admin = crate::auth::admin::current(&state.db, &state.settings, &headers).await?;
     let header = AdminHeader {
@@ -34,7 +43,10 @@ async fn current_admin() -> Result<(crate::state::AppState, crate::auth::Current
 #[server(prefix = "/_fn", endpoint = "admin/dashboard")]
 pub async fn load_dashboard() -> Result<(AdminHeader, Vec<ProcedureSummary>), AppError> {
     let (state, admin, header) = current_admin().await?;
-    Ok((header, crate::procedures::service::list(&state, &admin).await?))
+    Ok((
+        header,
+        crate::procedures::service::list(&state, &admin).await?,
+    ))
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/whoami")]
@@ -45,19 +57,31 @@ pub async fn load_header() -> Result<AdminHeader, AppError> {
 #[server(prefix = "/_fn", endpoint = "admin/editor")]
 pub async fn load_editor(id: Uuid) -> Result<(AdminHeader, ProcedureEditor), AppError> {
     let (state, admin, header) = current_admin().await?;
-    Ok((header, crate::procedures::service::editor(&state, &admin, id).await?))
+    Ok((
+        header,
+        crate::procedures::service::editor(&state, &admin, id).await?,
+    ))
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/inbox")]
-pub async fn load_inbox(filter: InboxFilter, before: Option<Uuid>) -> Result<(AdminHeader, InboxPage), AppError> {
+pub async fn load_inbox(
+    filter: InboxFilter,
+    before: Option<Uuid>,
+) -> Result<(AdminHeader, InboxPage), AppError> {
     let (state, admin, header) = current_admin().await?;
-    Ok((header, crate::inbox::service::list(&state, &admin, filter, before).await?))
+    Ok((
+        header,
+        crate::inbox::service::list(&state, &admin, filter, before).await?,
+    ))
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/submission")]
 pub async fn load_detail(id: Uuid) -> Result<(AdminHeader, SubmissionDetail), AppError> {
     let (state, admin, header) = current_admin().await?;
-    Ok((header, crate::inbox::service::detail(&state, &admin, id).await?))
+    Ok((
+        header,
+        crate::inbox::service::detail(&state, &admin, id).await?,
+    ))
 }
 
 /// Unauthenticated admins go to the login page; other errors get an error page.
@@ -81,7 +105,10 @@ fn parse_id(raw: &str) -> Result<Uuid, AppError> {
 #[component]
 pub fn LoginView() -> impl IntoView {
     let feedback = use_feedback();
-    let summary: Vec<(String, String)> = feedback.error_for("form").map(|m| vec![("email".to_owned(), m)]).unwrap_or_default();
+    let summary: Vec<(String, String)> = feedback
+        .error_for("form")
+        .map(|m| vec![("email".to_owned(), m)])
+        .unwrap_or_default();
     let email = feedback.value("email").unwrap_or_default();
     view! {
         <PlainLayout title="Connexion agent">
@@ -182,9 +209,22 @@ fn new_service(header: AdminHeader, feedback: crate::ui::Feedback) -> impl IntoV
     let summary: Vec<(String, String)> = feedback
         .errors
         .iter()
-        .map(|(k, m)| (if k == "claims" { "claim-family_name".to_owned() } else { k.clone() }, m.clone()))
+        .map(|(k, m)| {
+            (
+                if k == "claims" {
+                    "claim-family_name".to_owned()
+                } else {
+                    k.clone()
+                },
+                m.clone(),
+            )
+        })
         .collect();
-    let checked: Vec<String> = feedback.values.get("claims").map(|v| v.split(',').map(str::to_owned).collect()).unwrap_or_default();
+    let checked: Vec<String> = feedback
+        .values
+        .get("claims")
+        .map(|v| v.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
     let title_error = feedback.error_for("title");
     let claims_error = feedback.error_for("claims");
     view! {
@@ -258,10 +298,16 @@ pub fn EditorView() -> impl IntoView {
     }
 }
 
-fn editor_page(header: AdminHeader, e: ProcedureEditor, feedback: crate::ui::Feedback) -> impl IntoView {
+fn editor_page(
+    header: AdminHeader,
+    e: ProcedureEditor,
+    feedback: crate::ui::Feedback,
+) -> impl IntoView {
     let base = format!("/admin/services/{}", e.id);
     let online = e.state.accepts_submissions();
-    let can_publish = e.state == ProcedureState::Draft || e.has_unpublished_changes || e.state == ProcedureState::Closed;
+    let can_publish = e.state == ProcedureState::Draft
+        || e.has_unpublished_changes
+        || e.state == ProcedureState::Closed;
     let summary = feedback.errors.clone();
     let label_error = feedback.error_for("label");
     let options_error = feedback.error_for("options");
@@ -270,7 +316,9 @@ fn editor_page(header: AdminHeader, e: ProcedureEditor, feedback: crate::ui::Fee
         url = e.public_url,
         title = html_escape(&e.title)
     );
-    let kind_value = feedback.value("kind").unwrap_or_else(|| "short_text".to_owned());
+    let kind_value = feedback
+        .value("kind")
+        .unwrap_or_else(|| "short_text".to_owned());
     view! {
         <AdminLayout title=e.title.clone() municipality=header.municipality user=header.user>
             <p><a href="/admin">"← Tableau de bord"</a></p>
@@ -398,15 +446,26 @@ fn editor_page(header: AdminHeader, e: ProcedureEditor, feedback: crate::ui::Fee
 }
 
 fn html_escape(raw: &str) -> String {
-    raw.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    raw.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn percent_encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b' ' | b'=' | b':' | b'/' | b',' => {
-                char::from(b).to_string()
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b' '
+            | b'='
+            | b':'
+            | b'/'
+            | b',' => char::from(b).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -3,7 +3,9 @@
 
 use super::{ErrorBlock, param, redirect};
 use crate::{
-    citizen::types::{ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapPage, ServiceHeader},
+    citizen::types::{
+        ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapPage, ServiceHeader,
+    },
     domain::{FieldDefinition, FieldKind},
     error::AppError,
     ui::{CitizenLayout, ErrorSummary, feedback::use_feedback},
@@ -202,9 +204,18 @@ fn form_page(page: FormPage) -> impl IntoView {
     let summary: Vec<(String, String)> = page
         .errors
         .iter()
-        .map(|e| (format!("f-{}", e.stable_id), format!("{} : {}", e.label, e.message)))
+        .map(|e| {
+            (
+                format!("f-{}", e.stable_id),
+                format!("{} : {}", e.label, e.message),
+            )
+        })
         .collect();
-    let title = if summary.is_empty() { service.title.clone() } else { format!("Erreur – {}", service.title) };
+    let title = if summary.is_empty() {
+        service.title.clone()
+    } else {
+        format!("Erreur – {}", service.title)
+    };
     let errors = page.errors.clone();
     let answers = page.answers.clone();
     view! {
@@ -249,9 +260,14 @@ pub fn field_input(field: FieldDefinition, value: String, error: Option<String>)
     let invalid = error.is_some().then_some("true");
     let required = field.required.then_some("true");
     let star = field.required.then_some(" *");
-    let help = (!field.help.is_empty()).then(|| view! { <p class="hint" id=help_id.clone()>{field.help.clone()}</p> });
+    let help = (!field.help.is_empty())
+        .then(|| view! { <p class="hint" id=help_id.clone()>{field.help.clone()}</p> });
     let error_view = error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> });
-    let group_class = if invalid.is_some() { "field field--error" } else { "field" };
+    let group_class = if invalid.is_some() {
+        "field field--error"
+    } else {
+        "field"
+    };
 
     match field.kind {
         FieldKind::SingleChoice | FieldKind::YesNo => {

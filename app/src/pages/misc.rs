@@ -1,7 +1,10 @@
 //! Pages outside the two journeys: home, errors, and the demo mailbox.
 
 use super::{ErrorBlock, set_status};
-use crate::{error::AppError, ui::{feedback::use_feedback, layout::PlainLayout}};
+use crate::{
+    error::AppError,
+    ui::{feedback::use_feedback, layout::PlainLayout},
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,11 +50,16 @@ pub struct MailboxEntry {
 pub async fn load_mailbox() -> Result<Vec<MailboxEntry>, AppError> {
     let (state, _) = crate::web::request_context()?;
     match (&state.settings.mode, &state.settings.mail_transport) {
-        (crate::state::Mode::Demo, crate::state::MailTransport::Captured(dir)) => Ok(crate::notifications::read_captured(dir)
-            .await
-            .into_iter()
-            .map(|m| MailboxEntry { file: m.file, raw: m.raw })
-            .collect()),
+        (crate::state::Mode::Demo, crate::state::MailTransport::Captured(dir)) => {
+            Ok(crate::notifications::read_captured(dir)
+                .await
+                .into_iter()
+                .map(|m| MailboxEntry {
+                    file: m.file,
+                    raw: m.raw,
+                })
+                .collect())
+        }
         _ => Err(AppError::NotFound),
     }
 }

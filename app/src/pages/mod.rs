@@ -51,5 +51,7 @@ pub fn param(name: &str) -> String {
 
 /// Reads a query parameter.
 pub fn query(name: &str) -> Option<String> {
-    leptos_router::hooks::use_query_map().read_untracked().get(name)
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get(name)
 }

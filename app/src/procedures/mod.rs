@@ -4,6 +4,6 @@
 //! online service copies its published revision into a new draft (field stable ids kept), and
 //! publishing freezes that draft. Submissions pin the revision they were made with.
 
-pub mod types;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod types;

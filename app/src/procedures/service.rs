@@ -4,14 +4,17 @@ use super::types::{ProcedureEditor, ProcedureSummary};
 use crate::{
     auth::CurrentAdmin,
     db::entities::{field_definition, procedure, procedure_revision, submission},
-    domain::{FieldDefinition, FieldKind, IdentityClaim, ProcedureState, Slug, SubmissionStatus, claims::parse_claims},
+    domain::{
+        FieldDefinition, FieldKind, IdentityClaim, ProcedureState, Slug, SubmissionStatus,
+        claims::parse_claims,
+    },
     error::{AppError, AppResult},
     state::AppState,
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -29,29 +32,45 @@ pub struct NewProcedure {
 pub type FormErrors = Vec<(&'static str, String)>;
 
 /// Creates a draft procedure with an empty first revision.
-pub async fn create(state: &AppState, admin: &CurrentAdmin, input: NewProcedure) -> Result<Uuid, FormErrors> {
+pub async fn create(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    input: NewProcedure,
+) -> Result<Uuid, FormErrors> {
     let mut errors = FormErrors::new();
     let title = input.title.trim().to_owned();
     if title.is_empty() {
         errors.push(("title", "Le titre du service est obligatoire.".to_owned()));
     } else if title.chars().count() > MAX_TITLE_CHARS {
-        errors.push(("title", format!("Le titre ne peut dépasser {MAX_TITLE_CHARS} caractères.")));
+        errors.push((
+            "title",
+            format!("Le titre ne peut dépasser {MAX_TITLE_CHARS} caractères."),
+        ));
     }
     let description = input.description.trim().to_owned();
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        errors.push(("description", format!("La description ne peut dépasser {MAX_DESCRIPTION_CHARS} caractères.")));
+        errors.push((
+            "description",
+            format!("La description ne peut dépasser {MAX_DESCRIPTION_CHARS} caractères."),
+        ));
     }
     let claims = parse_claims(input.claims.iter().map(String::as_str)).unwrap_or_else(|e| {
         errors.push(("claims", e.0));
         Vec::new()
     });
     if claims.is_empty() && errors.iter().all(|(k, _)| *k != "claims") {
-        errors.push(("claims", "Choisissez au moins une donnée d'identité certifiée.".to_owned()));
+        errors.push((
+            "claims",
+            "Choisissez au moins une donnée d'identité certifiée.".to_owned(),
+        ));
     }
     let base_slug = match Slug::from_title(&title) {
         Ok(s) => Some(s),
         Err(_) if !title.is_empty() => {
-            errors.push(("title", "Le titre doit contenir au moins deux lettres ou chiffres.".to_owned()));
+            errors.push((
+                "title",
+                "Le titre doit contenir au moins deux lettres ou chiffres.".to_owned(),
+            ));
             None
         }
         Err(_) => None,
@@ -60,7 +79,9 @@ pub async fn create(state: &AppState, admin: &CurrentAdmin, input: NewProcedure)
         return Err(errors);
     };
     let internal = |_| vec![("form", AppError::Internal.to_string())];
-    let slug = unique_slug(&state.db, admin.municipality_id, &base_slug).await.map_err(internal)?;
+    let slug = unique_slug(&state.db, admin.municipality_id, &base_slug)
+        .await
+        .map_err(internal)?;
     let claims_json = serde_json::to_value(&claims).unwrap_or_default();
     let now = Utc::now();
     let procedure_id = Uuid::now_v7();
@@ -96,7 +117,10 @@ pub async fn create(state: &AppState, admin: &CurrentAdmin, input: NewProcedure)
                 .insert(txn)
                 .await?;
                 procedure::Entity::update_many()
-                    .col_expr(procedure::Column::DraftRevisionId, sea_orm::sea_query::Expr::value(revision_id))
+                    .col_expr(
+                        procedure::Column::DraftRevisionId,
+                        sea_orm::sea_query::Expr::value(revision_id),
+                    )
                     .filter(procedure::Column::Id.eq(procedure_id))
                     .exec(txn)
                     .await?;
@@ -111,7 +135,11 @@ pub async fn create(state: &AppState, admin: &CurrentAdmin, input: NewProcedure)
     Ok(procedure_id)
 }
 
-async fn unique_slug<C: ConnectionTrait>(db: &C, municipality_id: Uuid, base: &Slug) -> Result<String, sea_orm::DbErr> {
+async fn unique_slug<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: Uuid,
+    base: &Slug,
+) -> Result<String, sea_orm::DbErr> {
     for n in 1..=50u32 {
         let candidate = if n == 1 {
             base.as_str().to_owned()
@@ -129,12 +157,20 @@ async fn unique_slug<C: ConnectionTrait>(db: &C, municipality_id: Uuid, base: &S
             return Ok(candidate);
         }
     }
-    Ok(format!("{}-{}", base.as_str().chars().take(40).collect::<String>(), &Uuid::now_v7().simple().to_string()[..8]))
+    Ok(format!(
+        "{}-{}",
+        base.as_str().chars().take(40).collect::<String>(),
+        &Uuid::now_v7().simple().to_string()[..8]
+    ))
 }
 
 /// The procedure if it belongs to the admin's municipality (404 otherwise, never 403: another
 /// municipality's objects must not be revealed).
-pub async fn find_owned<C: ConnectionTrait>(db: &C, admin: &CurrentAdmin, id: Uuid) -> AppResult<procedure::Model> {
+pub async fn find_owned<C: ConnectionTrait>(
+    db: &C,
+    admin: &CurrentAdmin,
+    id: Uuid,
+) -> AppResult<procedure::Model> {
     procedure::Entity::find_by_id(id)
         .filter(procedure::Column::MunicipalityId.eq(admin.municipality_id))
         .one(db)
@@ -143,7 +179,10 @@ pub async fn find_owned<C: ConnectionTrait>(db: &C, admin: &CurrentAdmin, id: Uu
 }
 
 /// The fields of a revision in form order.
-pub async fn revision_fields<C: ConnectionTrait>(db: &C, revision_id: Uuid) -> AppResult<Vec<FieldDefinition>> {
+pub async fn revision_fields<C: ConnectionTrait>(
+    db: &C,
+    revision_id: Uuid,
+) -> AppResult<Vec<FieldDefinition>> {
     let rows = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
         .order_by_asc(field_definition::Column::Position)
@@ -198,9 +237,16 @@ pub async fn list(state: &AppState, admin: &CurrentAdmin) -> AppResult<Vec<Proce
 }
 
 /// Everything the builder page shows.
-pub async fn editor(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResult<ProcedureEditor> {
+pub async fn editor(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+) -> AppResult<ProcedureEditor> {
     let p = find_owned(&state.db, admin, id).await?;
-    let editing = p.draft_revision_id.or(p.published_revision_id).ok_or(AppError::NotFound)?;
+    let editing = p
+        .draft_revision_id
+        .or(p.published_revision_id)
+        .ok_or(AppError::NotFound)?;
     let revision = procedure_revision::Entity::find_by_id(editing)
         .one(&state.db)
         .await?
@@ -215,14 +261,15 @@ pub async fn editor(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResu
     let public_url = state
         .settings
         .url(&format!("/s/{}/{}", admin.municipality_slug, p.slug));
-    let qr_svg = qrcode::QrCode::with_error_correction_level(public_url.as_bytes(), qrcode::EcLevel::Q)
-        .ok()
-        .map(|code| {
-            code.render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(200, 200)
-                .quiet_zone(true)
-                .build()
-        });
+    let qr_svg =
+        qrcode::QrCode::with_error_correction_level(public_url.as_bytes(), qrcode::EcLevel::Q)
+            .ok()
+            .map(|code| {
+                code.render::<qrcode::render::svg::Color<'_>>()
+                    .min_dimensions(200, 200)
+                    .quiet_zone(true)
+                    .build()
+            });
     Ok(ProcedureEditor {
         id: p.id,
         municipality_slug: admin.municipality_slug.clone(),
@@ -281,7 +328,10 @@ async fn draft_revision<C: ConnectionTrait>(db: &C, p: &procedure::Model) -> App
         .await?;
     }
     procedure::Entity::update_many()
-        .col_expr(procedure::Column::DraftRevisionId, sea_orm::sea_query::Expr::value(new_id))
+        .col_expr(
+            procedure::Column::DraftRevisionId,
+            sea_orm::sea_query::Expr::value(new_id),
+        )
         .filter(procedure::Column::Id.eq(p.id))
         .exec(db)
         .await?;
@@ -289,7 +339,12 @@ async fn draft_revision<C: ConnectionTrait>(db: &C, p: &procedure::Model) -> App
 }
 
 /// Adds a field at the end of the draft revision.
-pub async fn add_field(state: &AppState, admin: &CurrentAdmin, id: Uuid, field: FieldDefinition) -> AppResult<()> {
+pub async fn add_field(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    field: FieldDefinition,
+) -> AppResult<()> {
     let txn = state.db.begin().await?;
     let p = find_owned(&txn, admin, id).await?;
     let revision_id = draft_revision(&txn, &p).await?;
@@ -298,7 +353,9 @@ pub async fn add_field(state: &AppState, admin: &CurrentAdmin, id: Uuid, field: 
         .count(&txn)
         .await?;
     if count >= 200 {
-        return Err(AppError::Validation("Un service ne peut compter plus de 200 champs.".to_owned()));
+        return Err(AppError::Validation(
+            "Un service ne peut compter plus de 200 champs.".to_owned(),
+        ));
     }
     let next_position = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
@@ -325,7 +382,12 @@ pub async fn add_field(state: &AppState, admin: &CurrentAdmin, id: Uuid, field: 
 }
 
 /// Removes a field from the draft revision (published revisions are never changed).
-pub async fn delete_field(state: &AppState, admin: &CurrentAdmin, id: Uuid, stable_id: Uuid) -> AppResult<()> {
+pub async fn delete_field(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    stable_id: Uuid,
+) -> AppResult<()> {
     let txn = state.db.begin().await?;
     let p = find_owned(&txn, admin, id).await?;
     let revision_id = draft_revision(&txn, &p).await?;
@@ -344,7 +406,10 @@ pub async fn delete_field(state: &AppState, admin: &CurrentAdmin, id: Uuid, stab
 
 async fn touch<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
     procedure::Entity::update_many()
-        .col_expr(procedure::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            procedure::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(procedure::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -358,7 +423,9 @@ pub async fn publish(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppRes
     let current = ProcedureState::parse(&p.state).unwrap_or(ProcedureState::Draft);
     let Some(draft) = p.draft_revision_id else {
         if current.accepts_submissions() {
-            return Err(AppError::Conflict("Ce service est déjà en ligne et n'a pas de modification à publier.".to_owned()));
+            return Err(AppError::Conflict(
+                "Ce service est déjà en ligne et n'a pas de modification à publier.".to_owned(),
+            ));
         }
         // A closed service without pending edits is simply reopened.
         return set_state(txn, p.id, ProcedureState::Online).await;
@@ -368,16 +435,27 @@ pub async fn publish(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppRes
         .count(&txn)
         .await?;
     if field_count == 0 && claims_of(&p.identity_claims).is_empty() {
-        return Err(AppError::Validation("Ajoutez au moins un champ avant de publier.".to_owned()));
+        return Err(AppError::Validation(
+            "Ajoutez au moins un champ avant de publier.".to_owned(),
+        ));
     }
     procedure_revision::Entity::update_many()
-        .col_expr(procedure_revision::Column::PublishedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            procedure_revision::Column::PublishedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(procedure_revision::Column::Id.eq(draft))
         .exec(&txn)
         .await?;
     procedure::Entity::update_many()
-        .col_expr(procedure::Column::PublishedRevisionId, sea_orm::sea_query::Expr::value(draft))
-        .col_expr(procedure::Column::DraftRevisionId, sea_orm::sea_query::Expr::value(Option::<Uuid>::None))
+        .col_expr(
+            procedure::Column::PublishedRevisionId,
+            sea_orm::sea_query::Expr::value(draft),
+        )
+        .col_expr(
+            procedure::Column::DraftRevisionId,
+            sea_orm::sea_query::Expr::value(Option::<Uuid>::None),
+        )
         .filter(procedure::Column::Id.eq(p.id))
         .exec(&txn)
         .await?;
@@ -389,15 +467,27 @@ pub async fn close(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResul
     let txn = state.db.begin().await?;
     let p = find_owned(&txn, admin, id).await?;
     if ProcedureState::parse(&p.state) != Ok(ProcedureState::Online) {
-        return Err(AppError::Conflict("Seul un service en ligne peut être fermé.".to_owned()));
+        return Err(AppError::Conflict(
+            "Seul un service en ligne peut être fermé.".to_owned(),
+        ));
     }
     set_state(txn, p.id, ProcedureState::Closed).await
 }
 
-async fn set_state(txn: sea_orm::DatabaseTransaction, id: Uuid, target: ProcedureState) -> AppResult<()> {
+async fn set_state(
+    txn: sea_orm::DatabaseTransaction,
+    id: Uuid,
+    target: ProcedureState,
+) -> AppResult<()> {
     procedure::Entity::update_many()
-        .col_expr(procedure::Column::State, sea_orm::sea_query::Expr::value(target.as_str()))
-        .col_expr(procedure::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            procedure::Column::State,
+            sea_orm::sea_query::Expr::value(target.as_str()),
+        )
+        .col_expr(
+            procedure::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(procedure::Column::Id.eq(id))
         .exec(&txn)
         .await?;

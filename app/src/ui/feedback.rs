@@ -22,7 +22,10 @@ pub struct Feedback {
 
 impl Feedback {
     pub fn error_for(&self, name: &str) -> Option<String> {
-        self.errors.iter().find(|(k, _)| k == name).map(|(_, m)| m.clone())
+        self.errors
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, m)| m.clone())
     }
 
     pub fn value(&self, name: &str) -> Option<String> {

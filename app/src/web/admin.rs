@@ -44,7 +44,14 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
                 values: [("email".to_owned(), email.to_owned())].into(),
                 ..Feedback::default()
             };
-            return rerender(&state, &headers, "/admin/login", feedback, StatusCode::UNAUTHORIZED).await;
+            return rerender(
+                &state,
+                &headers,
+                "/admin/login",
+                feedback,
+                StatusCode::UNAUTHORIZED,
+            )
+            .await;
         }
         Err(e) => return error_page(&state, &headers, e).await,
     };
@@ -70,7 +77,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     }
 }
 
-pub async fn create_service(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn create_service(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let admin = match require_admin(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -79,10 +90,16 @@ pub async fn create_service(State(state): State<AppState>, headers: HeaderMap, b
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
-    let claims: Vec<String> = form.iter().filter(|(k, _)| k == "claims").map(|(_, v)| v.clone()).collect();
+    let claims: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "claims")
+        .map(|(_, v)| v.clone())
+        .collect();
     let input = NewProcedure {
         title: form_value(&form, "title").unwrap_or_default().to_owned(),
-        description: form_value(&form, "description").unwrap_or_default().to_owned(),
+        description: form_value(&form, "description")
+            .unwrap_or_default()
+            .to_owned(),
         claims: claims.clone(),
     };
     match procedures::create(&state, &admin, input).await {
@@ -95,7 +112,14 @@ pub async fn create_service(State(state): State<AppState>, headers: HeaderMap, b
                 values,
                 ..Feedback::default()
             };
-            rerender(&state, &headers, "/admin/services/new", feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+            rerender(
+                &state,
+                &headers,
+                "/admin/services/new",
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -104,7 +128,12 @@ fn parse_uuid(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
-pub async fn add_field(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn add_field(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let admin = match require_admin(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -130,7 +159,14 @@ pub async fn add_field(State(state): State<AppState>, Path(id): Path<String>, he
                 values: values(&form),
                 ..Feedback::default()
             };
-            return rerender(&state, &headers, &path, feedback, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return rerender(
+                &state,
+                &headers,
+                &path,
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     match procedures::add_field(&state, &admin, id, field).await {
@@ -141,7 +177,14 @@ pub async fn add_field(State(state): State<AppState>, Path(id): Path<String>, he
                 values: values(&form),
                 ..Feedback::default()
             };
-            rerender(&state, &headers, &path, feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+            rerender(
+                &state,
+                &headers,
+                &path,
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => error_page(&state, &headers, e).await,
     }
@@ -157,7 +200,9 @@ pub async fn delete_field(
         Err(r) => return r,
     };
     let result = match (parse_uuid(&id), parse_uuid(&stable_id)) {
-        (Ok(id), Ok(sid)) => procedures::delete_field(&state, &admin, id, sid).await.map(|()| id),
+        (Ok(id), Ok(sid)) => procedures::delete_field(&state, &admin, id, sid)
+            .await
+            .map(|()| id),
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match result {
@@ -195,15 +240,28 @@ async fn state_change(state: AppState, id: String, headers: HeaderMap, publish: 
     }
 }
 
-pub async fn publish(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn publish(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     state_change(state, id, headers, true).await
 }
 
-pub async fn close(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn close(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     state_change(state, id, headers, false).await
 }
 
-pub async fn set_status(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let admin = match require_admin(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -233,7 +291,8 @@ pub async fn set_status(State(state): State<AppState>, Path(id): Path<String>, h
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, self.to_string()).into_response()
     }
 }

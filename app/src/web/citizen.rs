@@ -33,7 +33,13 @@ fn redirect_uri(state: &AppState, m: &str) -> String {
 }
 
 /// Shows the service page again with a login error, and the status that goes with it.
-async fn login_failed(state: &AppState, headers: &HeaderMap, m: &str, service: &str, error: &IdentityError) -> Response {
+async fn login_failed(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    service: &str,
+    error: &IdentityError,
+) -> Response {
     tracing::warn!(error = %error, municipality = %m, "citizen login failed");
     let status = match error {
         IdentityError::Unavailable(_) => StatusCode::BAD_GATEWAY,
@@ -45,18 +51,36 @@ async fn login_failed(state: &AppState, headers: &HeaderMap, m: &str, service: &
         ..Feedback::default()
     };
     if service.is_empty() {
-        return error_page(state, headers, AppError::Validation(error.message_fr().to_owned())).await;
+        return error_page(
+            state,
+            headers,
+            AppError::Validation(error.message_fr().to_owned()),
+        )
+        .await;
     }
-    let mut response = rerender(state, headers, &format!("/s/{m}/{service}"), feedback, status).await;
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, session::cookie(&state.settings, STATE_COOKIE, "", 0));
+    let mut response = rerender(
+        state,
+        headers,
+        &format!("/s/{m}/{service}"),
+        feedback,
+        status,
+    )
+    .await;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(&state.settings, STATE_COOKIE, "", 0),
+    );
     response
 }
 
 /// "S'identifier avec FranceConnect": stores state and nonce, then redirects to the provider
 /// asking only for the claims this service needs.
-pub async fn login(State(state): State<AppState>, Path(m): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    Path(m): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = match parse_form(&body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
@@ -67,7 +91,14 @@ pub async fn login(State(state): State<AppState>, Path(m): Path<String>, headers
         Err(e) => return error_page(&state, &headers, e).await,
     };
     let Some(provider_row) = resolved.provider.as_ref() else {
-        return login_failed(&state, &headers, &m, &service, &IdentityError::NotConfigured).await;
+        return login_failed(
+            &state,
+            &headers,
+            &m,
+            &service,
+            &IdentityError::NotConfigured,
+        )
+        .await;
     };
     let cfg = match provider_config(&state, provider_row) {
         Ok(c) => c,
@@ -77,7 +108,13 @@ pub async fn login(State(state): State<AppState>, Path(m): Path<String>, headers
     let nonce = random_token(32);
     let url = match state
         .oidc
-        .authorize_url(&cfg, &redirect_uri(&state, &m), &resolved.claims(), &oidc_state, &nonce)
+        .authorize_url(
+            &cfg,
+            &redirect_uri(&state, &m),
+            &resolved.claims(),
+            &oidc_state,
+            &nonce,
+        )
         .await
     {
         Ok(url) => url,
@@ -102,7 +139,12 @@ pub async fn login(State(state): State<AppState>, Path(m): Path<String>, headers
     let mut response = see_other(url.as_str());
     response.headers_mut().append(
         header::SET_COOKIE,
-        session::cookie(&state.settings, STATE_COOKIE, &oidc_state, LOGIN_MINUTES * 60),
+        session::cookie(
+            &state.settings,
+            STATE_COOKIE,
+            &oidc_state,
+            LOGIN_MINUTES * 60,
+        ),
     );
     response
 }
@@ -127,17 +169,25 @@ pub async fn callback(
         return login_failed(&state, &headers, &m, "", &IdentityError::BadState).await;
     };
     // Consume the pending login whatever happens next: a state is single use.
-    let pending = auth_request::Entity::find_by_id(sha256_hex(&returned_state)).one(&state.db).await;
+    let pending = auth_request::Entity::find_by_id(sha256_hex(&returned_state))
+        .one(&state.db)
+        .await;
     let pending = match pending {
         Ok(p) => p,
         Err(e) => return error_page(&state, &headers, e.into()).await,
     };
     if let Some(p) = &pending {
-        if let Err(e) = auth_request::Entity::delete_by_id(p.state_hash.clone()).exec(&state.db).await {
+        if let Err(e) = auth_request::Entity::delete_by_id(p.state_hash.clone())
+            .exec(&state.db)
+            .await
+        {
             return error_page(&state, &headers, e.into()).await;
         }
     }
-    let service = pending.as_ref().map(|p| p.procedure_slug.clone()).unwrap_or_default();
+    let service = pending
+        .as_ref()
+        .map(|p| p.procedure_slug.clone())
+        .unwrap_or_default();
     let municipality = municipality::Entity::find()
         .filter(municipality::Column::Slug.eq(m.as_str()))
         .one(&state.db)
@@ -147,7 +197,9 @@ pub async fn callback(
     let cookie_state = session::read_cookie(&headers, STATE_COOKIE);
     let valid = match (&pending, &municipality) {
         (Some(p), Some(muni)) => {
-            p.municipality_id == muni.id && p.expires_at > Utc::now() && cookie_state.as_deref() == Some(returned_state.as_str())
+            p.municipality_id == muni.id
+                && p.expires_at > Utc::now()
+                && cookie_state.as_deref() == Some(returned_state.as_str())
         }
         _ => false,
     };
@@ -156,7 +208,14 @@ pub async fn callback(
     }
     if let Some(error) = query.error {
         let detail = format!("{error}: {}", query.error_description.unwrap_or_default());
-        return login_failed(&state, &headers, &m, &service, &IdentityError::Denied(detail)).await;
+        return login_failed(
+            &state,
+            &headers,
+            &m,
+            &service,
+            &IdentityError::Denied(detail),
+        )
+        .await;
     }
     let (Some(code), Some(pending)) = (query.code, pending) else {
         return login_failed(&state, &headers, &m, &service, &IdentityError::BadState).await;
@@ -166,13 +225,24 @@ pub async fn callback(
         Err(e) => return error_page(&state, &headers, e).await,
     };
     let Some(provider_row) = resolved.provider.as_ref() else {
-        return login_failed(&state, &headers, &m, &service, &IdentityError::NotConfigured).await;
+        return login_failed(
+            &state,
+            &headers,
+            &m,
+            &service,
+            &IdentityError::NotConfigured,
+        )
+        .await;
     };
     let cfg = match provider_config(&state, provider_row) {
         Ok(c) => c,
         Err(e) => return error_page(&state, &headers, e).await,
     };
-    let login = match state.oidc.complete(&cfg, &redirect_uri(&state, &m), &code, &pending.nonce).await {
+    let login = match state
+        .oidc
+        .complete(&cfg, &redirect_uri(&state, &m), &code, &pending.nonce)
+        .await
+    {
         Ok(l) => l,
         Err(e) => return login_failed(&state, &headers, &m, &service, &e).await,
     };
@@ -189,7 +259,9 @@ pub async fn callback(
         last_reference: None,
     };
     // A new login replaces any previous citizen session (session fixation).
-    if let Err(e) = session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await {
+    if let Err(e) =
+        session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await
+    {
         return error_page(&state, &headers, e).await;
     }
     let cookie = match session::create(
@@ -208,12 +280,19 @@ pub async fn callback(
     let mut response = see_other(&format!("/s/{m}/{service}/formulaire"));
     let h = response.headers_mut();
     h.append(header::SET_COOKIE, cookie);
-    h.append(header::SET_COOKIE, session::cookie(&state.settings, STATE_COOKIE, "", 0));
+    h.append(
+        header::SET_COOKIE,
+        session::cookie(&state.settings, STATE_COOKIE, "", 0),
+    );
     response
 }
 
 /// Ends the local session and, when possible, the provider's (RP-initiated logout).
-pub async fn logout(State(state): State<AppState>, Path(m): Path<String>, headers: HeaderMap) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    Path(m): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let done = format!("/s/{m}/deconnexion");
     let municipality = municipality::Entity::find()
         .filter(municipality::Column::Slug.eq(m.as_str()))
@@ -224,11 +303,15 @@ pub async fn logout(State(state): State<AppState>, Path(m): Path<String>, header
     let Some(muni) = municipality else {
         return error_page(&state, &headers, AppError::NotFound).await;
     };
-    let current = session::citizen(&state.db, &state.settings, &headers, muni.id).await.ok().flatten();
-    let clear = match session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await {
-        Ok(c) => c,
-        Err(e) => return error_page(&state, &headers, e).await,
-    };
+    let current = session::citizen(&state.db, &state.settings, &headers, muni.id)
+        .await
+        .ok()
+        .flatten();
+    let clear =
+        match session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await {
+            Ok(c) => c,
+            Err(e) => return error_page(&state, &headers, e).await,
+        };
     let provider = crate::db::entities::identity_provider_config::Entity::find()
         .filter(crate::db::entities::identity_provider_config::Column::MunicipalityId.eq(muni.id))
         .one(&state.db)
@@ -240,7 +323,11 @@ pub async fn logout(State(state): State<AppState>, Path(m): Path<String>, header
         if let Ok(cfg) = provider_config(&state, &row) {
             let logout_state = random_token(32);
             let back = state.settings.url(&format!("/auth/{m}/logout-callback"));
-            if let Ok(Some(url)) = state.oidc.logout_url(&cfg, &data.id_token, &back, &logout_state).await {
+            if let Ok(Some(url)) = state
+                .oidc
+                .logout_url(&cfg, &data.id_token, &back, &logout_state)
+                .await
+            {
                 target = url.to_string();
             }
         }
@@ -250,7 +337,10 @@ pub async fn logout(State(state): State<AppState>, Path(m): Path<String>, header
     response
 }
 
-pub async fn logout_callback(Path(m): Path<String>, Query(_q): Query<HashMap<String, String>>) -> Response {
+pub async fn logout_callback(
+    Path(m): Path<String>,
+    Query(_q): Query<HashMap<String, String>>,
+) -> Response {
     see_other(&format!("/s/{m}/deconnexion"))
 }
 
@@ -271,32 +361,56 @@ pub async fn save_form(
                 field_errors: errors,
                 ..Feedback::default()
             };
-            rerender(&state, &headers, &format!("/s/{m}/{s}/formulaire"), feedback, StatusCode::UNPROCESSABLE_ENTITY).await
+            rerender(
+                &state,
+                &headers,
+                &format!("/s/{m}/{s}/formulaire"),
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(SaveError::Other(AppError::Unauthorized)) => see_other(&format!("/s/{m}/{s}")),
         Err(SaveError::Other(e)) => error_page(&state, &headers, e).await,
     }
 }
 
-pub async fn submit(State(state): State<AppState>, Path((m, s)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Path((m, s)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     match citizen::submit(&state, &headers, &m, &s).await {
         Ok(SubmitOutcome::Created(_)) => see_other(&format!("/s/{m}/{s}/confirmation")),
         Ok(SubmitOutcome::AlreadySent(reference)) => {
             let feedback = Feedback {
                 errors: vec![(
                     "form".to_owned(),
-                    format!("Cette demande a déjà été envoyée (référence {reference}) : elle n'a pas été enregistrée une seconde fois."),
+                    format!(
+                        "Cette demande a déjà été envoyée (référence {reference}) : elle n'a pas été enregistrée une seconde fois."
+                    ),
                 )],
                 ..Feedback::default()
             };
-            rerender(&state, &headers, &format!("/s/{m}/{s}/confirmation"), feedback, StatusCode::CONFLICT).await
+            rerender(
+                &state,
+                &headers,
+                &format!("/s/{m}/{s}/confirmation"),
+                feedback,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(AppError::Unauthorized) => see_other(&format!("/s/{m}/{s}")),
         Err(e) => error_page(&state, &headers, e).await,
     }
 }
 
-pub async fn discard(State(state): State<AppState>, Path((m, s)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub async fn discard(
+    State(state): State<AppState>,
+    Path((m, s)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     match citizen::discard(&state, &headers, &m, &s).await {
         Ok(()) => {
             let feedback = Feedback {
@@ -304,10 +418,16 @@ pub async fn discard(State(state): State<AppState>, Path((m, s)): Path<(String, 
                 ..Feedback::default()
             };
             // Shown with the notice style of the landing page.
-            rerender(&state, &headers, &format!("/s/{m}/{s}"), feedback, StatusCode::OK).await
+            rerender(
+                &state,
+                &headers,
+                &format!("/s/{m}/{s}"),
+                feedback,
+                StatusCode::OK,
+            )
+            .await
         }
         Err(AppError::Unauthorized) => see_other(&format!("/s/{m}/{s}")),
         Err(e) => error_page(&state, &headers, e).await,
     }
 }
-

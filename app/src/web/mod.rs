@@ -40,7 +40,13 @@ pub fn provide_render_context(state: &AppState) {
 }
 
 /// Renders the page at `path` again, with `feedback` in context and `status` on the response.
-pub async fn rerender(state: &AppState, headers: &HeaderMap, path: &str, feedback: Feedback, status: StatusCode) -> Response {
+pub async fn rerender(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    feedback: Feedback,
+    status: StatusCode,
+) -> Response {
     let render_state = state.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -66,7 +72,8 @@ pub async fn rerender(state: &AppState, headers: &HeaderMap, path: &str, feedbac
 
 /// Renders an error page for a refused action.
 pub async fn error_page(state: &AppState, headers: &HeaderMap, error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let feedback = Feedback {
         page_error: Some(error),
         ..Feedback::default()
@@ -81,12 +88,17 @@ pub fn see_other(to: &str) -> Response {
 
 /// Parses an `application/x-www-form-urlencoded` body into ordered pairs.
 pub fn parse_form(body: &Bytes) -> Result<Vec<(String, String)>, AppError> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-        .map_err(|_| AppError::Validation("Le formulaire envoyé est illisible. Rechargez la page et réessayez.".to_owned()))
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
+        AppError::Validation(
+            "Le formulaire envoyé est illisible. Rechargez la page et réessayez.".to_owned(),
+        )
+    })
 }
 
 pub fn form_value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// The routes handled outside Leptos (form posts, identity flow, health).
@@ -97,7 +109,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/logout", post(admin::logout))
         .route("/admin/services", post(admin::create_service))
         .route("/admin/services/{id}/fields", post(admin::add_field))
-        .route("/admin/services/{id}/fields/{stable_id}/delete", post(admin::delete_field))
+        .route(
+            "/admin/services/{id}/fields/{stable_id}/delete",
+            post(admin::delete_field),
+        )
         .route("/admin/services/{id}/publish", post(admin::publish))
         .route("/admin/services/{id}/close", post(admin::close))
         .route("/admin/submissions/{id}/status", post(admin::set_status))

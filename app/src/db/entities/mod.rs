@@ -1,17 +1,17 @@
 //! sea-orm entities, one per table. Relations are expressed as explicit, tenant-scoped queries in
 //! the services rather than through the ORM, so every query visibly carries its `municipality_id`.
 
-pub mod municipality;
-pub mod admin_user;
 pub mod admin_membership;
-pub mod procedure;
-pub mod procedure_revision;
-pub mod field_definition;
-pub mod submission;
-pub mod field_value;
-pub mod submission_transition;
-pub mod identity_provider_config;
-pub mod outbox;
-pub mod session;
+pub mod admin_user;
 pub mod auth_request;
 pub mod draft;
+pub mod field_definition;
+pub mod field_value;
+pub mod identity_provider_config;
+pub mod municipality;
+pub mod outbox;
+pub mod procedure;
+pub mod procedure_revision;
+pub mod session;
+pub mod submission;
+pub mod submission_transition;
