@@ -13,6 +13,9 @@ pub enum AppError {
     Unauthorized,
     #[error("Vous n'avez pas accès à cette page.")]
     Forbidden,
+    /// A request that cannot be understood (malformed body, foreign login attempt).
+    #[error("{0}")]
+    BadRequest(String),
     /// Input refused; the message is meant for the person who typed it.
     #[error("{0}")]
     Validation(String),
@@ -34,6 +37,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
+            Self::BadRequest(_) => 400,
             Self::Validation(_) => 422,
             Self::Conflict(_) => 409,
             Self::Unavailable(_) => 503,
@@ -47,6 +51,7 @@ impl AppError {
             Self::NotFound => "Page introuvable",
             Self::Unauthorized => "Identification nécessaire",
             Self::Forbidden => "Accès refusé",
+            Self::BadRequest(_) => "Requête invalide",
             Self::Validation(_) => "Données refusées",
             Self::Conflict(_) => "Action impossible",
             Self::Unavailable(_) => "Service momentanément indisponible",

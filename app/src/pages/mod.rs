@@ -22,10 +22,17 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
-/// Redirects the browser (server only; the page is not shown).
+/// Redirects the browser (server only; the page is not shown). Pages are always plain HTML
+/// navigations here (islands, no client router), so a real 302 is right whatever `Accept` says.
 pub fn redirect(to: &str) {
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect(to);
+    if let (Some(res), Ok(location)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(to),
+    ) {
+        res.insert_header(http::header::LOCATION, location);
+        res.set_status(http::StatusCode::FOUND);
+    }
     #[cfg(not(feature = "ssr"))]
     let _ = to;
 }

@@ -13,7 +13,7 @@ pub fn CitizenLayout(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <Title text=format!("{title} – {municipality}") />
+        <Title text=escape_title(&format!("{title} – {municipality}")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         {demo
             .then(|| {
@@ -50,7 +50,7 @@ pub fn AdminLayout(
 ) -> impl IntoView {
     let options = use_context::<LeptosOptions>();
     view! {
-        <Title text=format!("{title} – administration i-CLEFS") />
+        <Title text=escape_title(&format!("{title} – administration i-CLEFS")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header site-header--admin">
             <div class="container site-header__row">
@@ -84,7 +84,7 @@ pub fn AdminLayout(
 #[component]
 pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl IntoView {
     view! {
-        <Title text=format!("{title} – i-CLEFS") />
+        <Title text=escape_title(&format!("{title} – i-CLEFS")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header">
             <div class="container">
@@ -96,4 +96,10 @@ pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl Into
             {children()}
         </main>
     }
+}
+
+/// `leptos_meta` 0.8 writes `<title>` text without escaping it, so a service title such as
+/// `</title><script>…` would inject markup; escape it ourselves.
+pub fn escape_title(raw: &str) -> String {
+    raw.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

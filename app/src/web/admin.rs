@@ -30,7 +30,7 @@ fn values(form: &[(String, String)]) -> std::collections::BTreeMap<String, Strin
 }
 
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let form = match parse_form(&body) {
+    let form = match parse_form(&headers, &body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
@@ -86,7 +86,7 @@ pub async fn create_service(
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match parse_form(&body) {
+    let form = match parse_form(&headers, &body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
@@ -138,7 +138,7 @@ pub async fn add_field(
         Ok(a) => a,
         Err(r) => return r,
     };
-    let (id, form) = match (parse_uuid(&id), parse_form(&body)) {
+    let (id, form) = match (parse_uuid(&id), parse_form(&headers, &body)) {
         (Ok(id), Ok(form)) => (id, form),
         (Err(e), _) | (_, Err(e)) => return error_page(&state, &headers, e).await,
     };
@@ -267,7 +267,7 @@ pub async fn set_status(
         Err(r) => return r,
     };
     let parsed = parse_uuid(&id).and_then(|id| {
-        let form = parse_form(&body)?;
+        let form = parse_form(&headers, &body)?;
         let target = SubmissionStatus::parse(form_value(&form, "status").unwrap_or_default())?;
         Ok((id, target))
     });

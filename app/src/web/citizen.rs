@@ -54,7 +54,7 @@ async fn login_failed(
         return error_page(
             state,
             headers,
-            AppError::Validation(error.message_fr().to_owned()),
+            AppError::BadRequest(error.message_fr().to_owned()),
         )
         .await;
     }
@@ -81,7 +81,7 @@ pub async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = match parse_form(&body) {
+    let form = match parse_form(&headers, &body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
@@ -350,7 +350,7 @@ pub async fn save_form(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = match parse_form(&body) {
+    let form = match parse_form(&headers, &body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };

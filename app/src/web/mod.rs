@@ -57,7 +57,7 @@ pub async fn rerender(
         move || crate::shell(options.clone()),
     );
     let mut request = Request::get(path).body(Body::empty()).unwrap_or_default();
-    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::USER_AGENT] {
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::USER_AGENT, header::ACCEPT] {
         if let Some(v) = headers.get(&name) {
             request.headers_mut().insert(name, v.clone());
         }
@@ -87,12 +87,20 @@ pub fn see_other(to: &str) -> Response {
 }
 
 /// Parses an `application/x-www-form-urlencoded` body into ordered pairs.
-pub fn parse_form(body: &Bytes) -> Result<Vec<(String, String)>, AppError> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| {
-        AppError::Validation(
+pub fn parse_form(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String)>, AppError> {
+    let unreadable = || {
+        AppError::BadRequest(
             "Le formulaire envoyé est illisible. Rechargez la page et réessayez.".to_owned(),
         )
-    })
+    };
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(unreadable());
+    }
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).map_err(|_| unreadable())
 }
 
 pub fn form_value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -1,0 +1,298 @@
+//! `TestApp`: a server on a free port with its own fresh database, plus request helpers.
+
+use app::db::entities::{admin_membership, admin_user, municipality, submission};
+use reqwest::{Client, Response, StatusCode, redirect::Policy};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use server::config::{Config, ModeArg};
+use std::{path::PathBuf, sync::Arc};
+use uuid::Uuid;
+
+pub const ADMIN_EMAIL: &str = "admin@demo.iclefs.test";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    _dir: Arc<tempdir::Dir>,
+}
+
+mod tempdir {
+    /// A folder removed when the test ends.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A fresh database URL: a temp SQLite file, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    if std::env::var("ICLEFS_TEST_DATABASE").as_deref() == Ok("postgres") {
+        let admin_url = std::env::var("ICLEFS_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://iclefs:iclefs@127.0.0.1:5432/postgres".to_owned());
+        let name = format!("iclefs_test_{}", Uuid::now_v7().simple());
+        let admin = Database::connect(&admin_url).await.expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("postgres url");
+        format!("{base}/{name}")
+    } else {
+        format!("sqlite://{}/test.db?mode=rwc", dir.display())
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = std::env::temp_dir().join(format!("iclefs-test-{}", Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let database_url = fresh_database(&dir).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let base = format!("http://{addr}");
+        let config = Config {
+            mode: ModeArg::Demo,
+            listen: addr,
+            public_url: base.clone(),
+            database_url,
+            data_dir: dir.clone(),
+            secret_key: None,
+            smtp_url: None,
+            mail_from: "i-CLEFS <ne-pas-repondre@iclefs.test>".to_owned(),
+            site_root: PathBuf::from("target/site"),
+            seed_admin_email: ADMIN_EMAIL.to_owned(),
+            seed_admin_password: Some(ADMIN_PASSWORD.to_owned()),
+            seed_fc_issuer: None,
+            seed_fc_client_id: String::new(),
+            seed_fc_client_secret: String::new(),
+        };
+        let built = server::startup::build(&config).await.expect("build app");
+        let db = built.state.db.clone();
+        tokio::spawn(server::startup::serve(built, listener));
+        Self {
+            base,
+            db,
+            _dir: Arc::new(tempdir::Dir(dir)),
+        }
+    }
+
+    /// A browser-like client: its own cookie jar, no automatic redirects, same-origin `Origin`.
+    pub fn browser(&self) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, self.base.parse().expect("origin"));
+        headers.insert(reqwest::header::ACCEPT, "text/html,application/xhtml+xml".parse().expect("accept"));
+        Browser {
+            base: self.base.clone(),
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .default_headers(headers)
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub async fn submissions(&self) -> u64 {
+        submission::Entity::find().count(&self.db).await.expect("count")
+    }
+
+    /// A second municipality with its own admin, to test isolation.
+    pub async fn other_municipality(&self, slug: &str, email: &str) -> Uuid {
+        let now = chrono::Utc::now();
+        let id = Uuid::now_v7();
+        municipality::ActiveModel {
+            id: Set(id),
+            slug: Set(slug.to_owned()),
+            name: Set(format!("Commune {slug}")),
+            country: Set("FR".to_owned()),
+            contact_email: Set(format!("mairie@{slug}.test")),
+            notification_email: Set(format!("accueil@{slug}.test")),
+            created_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .expect("municipality");
+        let admin_id = Uuid::now_v7();
+        admin_user::ActiveModel {
+            id: Set(admin_id),
+            email: Set(email.to_owned()),
+            display_name: Set("Agent".to_owned()),
+            password_hash: Set(password_auth::generate_hash(ADMIN_PASSWORD)),
+            created_at: Set(now),
+            last_login_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .expect("admin");
+        admin_membership::ActiveModel {
+            admin_user_id: Set(admin_id),
+            municipality_id: Set(id),
+            role: Set("owner".to_owned()),
+            created_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .expect("membership");
+        id
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub client: Client,
+}
+
+/// A response with its body read.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    async fn from(response: Response) -> Self {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.text().await.unwrap_or_default();
+        Self { status, location, body }
+    }
+
+    /// The value of the first `name="…" value="…"` pair (hidden inputs of the demo provider).
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let needle = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&needle)? + needle.len();
+        let rest = self.body.get(start..)?;
+        Some(rest.get(..rest.find('"')?)?.replace("&amp;", "&"))
+    }
+
+    /// Every distinct `name="f-…"` input of a citizen form, in order.
+    pub fn field_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for part in self.body.split("name=\"f-").skip(1) {
+            if let Some(end) = part.find('"') {
+                let name = format!("f-{}", part.get(..end).unwrap_or_default());
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+}
+
+impl Browser {
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Page::from(self.client.get(self.url(path)).send().await.expect("GET")).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        Page::from(self.client.post(self.url(path)).form(form).send().await.expect("POST")).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &'static str) -> Page {
+        Page::from(
+            self.client
+                .post(self.url(path))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    pub async fn admin_login(&self, email: &str) {
+        let page = self.post("/admin/login", &[("email", email), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "admin login: {}", page.body);
+    }
+
+    /// Creates and publishes a service with a required text field and a choice field; returns
+    /// `(editor path, citizen path)`.
+    pub async fn publish_library_service(&self, title: &str) -> (String, String) {
+        let page = self
+            .post(
+                "/admin/services",
+                &[
+                    ("title", title),
+                    ("description", "Inscription annuelle"),
+                    ("claims", "family_name"),
+                    ("claims", "given_name"),
+                    ("claims", "birthdate"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "create service: {}", page.body);
+        let editor = page.location.expect("editor location");
+        let editor = editor.trim_start_matches(&self.base).to_owned();
+        for form in [
+            vec![("label", "Numéro de carte de lecteur"), ("kind", "short_text"), ("required", "on")],
+            vec![
+                ("label", "Section préférée"),
+                ("kind", "single_choice"),
+                ("options", "Jeunesse\nAdultes\nBandes dessinées"),
+            ],
+            vec![("label", "Courriel de contact"), ("kind", "email")],
+        ] {
+            let page = self.post(&format!("{editor}/fields"), &form).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "add field: {}", page.body);
+        }
+        let page = self.post(&format!("{editor}/publish"), &[]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "publish: {}", page.body);
+        let editor_page = self.get(&editor).await;
+        let marker = "/s/";
+        let start = editor_page.body.find(&format!("{}{marker}", self.base)).expect("service link") + self.base.len();
+        let rest = editor_page.body.get(start..).unwrap_or_default();
+        let citizen = rest.get(..rest.find('"').unwrap_or(0)).unwrap_or_default().to_owned();
+        (editor, citizen)
+    }
+
+    /// Starts the login on a service page and returns the demo provider's authorize page.
+    pub async fn start_login(&self, citizen_path: &str) -> Page {
+        let service = citizen_path.rsplit('/').next().unwrap_or_default();
+        let municipality = citizen_path.split('/').nth(2).unwrap_or_default();
+        let page = self.post(&format!("/auth/{municipality}/login"), &[("service", service)]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "login start: {}", page.body);
+        self.get(&page.location.expect("authorize url")).await
+    }
+
+    /// Picks a persona on the demo provider; returns the callback URL it redirects to.
+    pub async fn pick_persona(&self, authorize: &Page, login: &str, action: &str) -> String {
+        let fields: Vec<(String, String)> = ["redirect_uri", "scope", "state", "nonce"]
+            .into_iter()
+            .map(|n| (n.to_owned(), authorize.input_value(n).unwrap_or_default()))
+            .chain([("login".to_owned(), login.to_owned()), ("action".to_owned(), action.to_owned())])
+            .collect();
+        let response = self
+            .client
+            .post(self.url("/demo-idp/authorize/confirm"))
+            .form(&fields)
+            .send()
+            .await
+            .expect("confirm");
+        let page = Page::from(response).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "persona: {}", page.body);
+        page.location.expect("callback url")
+    }
+
+    /// Full login as `login`; returns the form page.
+    pub async fn citizen_login(&self, citizen_path: &str, login: &str) -> Page {
+        let authorize = self.start_login(citizen_path).await;
+        let callback = self.pick_persona(&authorize, login, "login").await;
+        let page = self.get(&callback).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "callback: {}", page.body);
+        assert_eq!(page.location.as_deref(), Some(format!("{citizen_path}/formulaire").as_str()));
+        self.get(&format!("{citizen_path}/formulaire")).await
+    }
+}

@@ -1,0 +1,125 @@
+//! The first journey of the product, over HTTP: build, publish, log in through OIDC, fill,
+//! check, send, see it in the inbox, process it.
+
+use super::helpers::{ADMIN_EMAIL, TestApp};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn a_citizen_submits_and_an_agent_processes_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (_, service) = admin.publish_library_service("Inscription à la bibliothèque").await;
+    assert_eq!(service, "/s/demo/inscription-a-la-bibliotheque");
+
+    // The service page is public and offers FranceConnect first.
+    let citizen = app.browser();
+    let landing = citizen.get(&service).await;
+    assert_eq!(landing.status, StatusCode::OK);
+    assert!(landing.body.contains("S’identifier avec"));
+    assert!(landing.body.contains("Qu’est-ce que FranceConnect ?"));
+
+    // Real OIDC code flow against the built-in provider; identity shown locked.
+    let form = citizen.citizen_login(&service, "test").await;
+    assert_eq!(form.status, StatusCode::OK);
+    for certified in ["DUBOIS", "Angela Claire Louise", "24/08/1962", "Certifié par FranceConnect"] {
+        assert!(form.body.contains(certified), "form should show {certified}");
+    }
+    let names = form.field_names();
+    assert_eq!(names.len(), 3, "{names:?}");
+
+    // Missing required field: 422, the error summary, nothing lost.
+    let refused = citizen
+        .post(&format!("{service}/formulaire"), &[(names[1].as_str(), "Adultes")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Le formulaire contient des erreurs"));
+    assert!(refused.body.contains("Ce champ est obligatoire."));
+    assert!(refused.body.contains(r#"value="Adultes" checked"#), "the typed answer is kept");
+
+    let saved = citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "B-123456"), (names[1].as_str(), "Adultes"), (names[2].as_str(), "")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let recap = citizen.get(&format!("{service}/recapitulatif")).await;
+    assert_eq!(recap.status, StatusCode::OK);
+    assert!(recap.body.contains("B-123456") && recap.body.contains("Adultes"));
+    assert!(recap.body.contains("Envoyer ma demande") && recap.body.contains("Abandonner"));
+
+    let sent = citizen.post(&format!("{service}/envoyer"), &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let confirmation = citizen.get(&format!("{service}/confirmation")).await;
+    assert!(confirmation.body.contains("Demande envoyée"));
+    let reference = confirmation
+        .body
+        .split("id=\"reference\">")
+        .nth(1)
+        .and_then(|r| r.get(..9))
+        .expect("reference")
+        .to_owned();
+    assert!(app::domain::SubmissionReference::parse(&reference).is_ok(), "{reference}");
+    assert_eq!(app.submissions().await, 1);
+
+    // The agent sees it as unprocessed, processes it, and it moves tabs.
+    let inbox = admin.get("/admin/inbox").await;
+    assert!(inbox.body.contains(&reference));
+    assert!(inbox.body.contains("À traiter (1)"));
+    let detail_path = inbox
+        .body
+        .split("href=\"/admin/submissions/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|id| format!("/admin/submissions/{id}"))
+        .expect("detail link");
+    let detail = admin.get(&detail_path).await;
+    assert!(detail.body.contains("DUBOIS") && detail.body.contains("B-123456"));
+    let processed = admin.post(&format!("{detail_path}/status"), &[("status", "processed")]).await;
+    assert_eq!(processed.status, StatusCode::SEE_OTHER);
+    let detail = admin.get(&detail_path).await;
+    assert!(detail.body.contains("Traitée") && detail.body.contains("Secrétariat de mairie"));
+    assert!(admin.get("/admin/inbox?status=processed").await.body.contains(&reference));
+    assert!(!admin.get("/admin/inbox?status=unprocessed").await.body.contains(&reference));
+
+    // Processing twice is refused and writes no second history line.
+    let again = admin.post(&format!("{detail_path}/status"), &[("status", "processed")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn the_submission_queues_a_receipt_and_a_notice_without_personal_data() {
+    use app::db::entities::outbox;
+    use sea_orm::EntityTrait;
+
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let page = admin
+        .post(
+            "/admin/services",
+            &[("title", "Carte de stationnement"), ("claims", "family_name"), ("claims", "email")],
+        )
+        .await;
+    let editor = page.location.expect("editor").trim_start_matches(&app.base).to_owned();
+    admin
+        .post(&format!("{editor}/fields"), &[("label", "Immatriculation"), ("kind", "short_text"), ("required", "on")])
+        .await;
+    admin.post(&format!("{editor}/publish"), &[]).await;
+    let service = "/s/demo/carte-de-stationnement";
+    let citizen = app.browser();
+    let form = citizen.citizen_login(service, "test").await;
+    let field = form.field_names().remove(0);
+    citizen.post(&format!("{service}/formulaire"), &[(field.as_str(), "AB-123-CD")]).await;
+    assert_eq!(citizen.post(&format!("{service}/envoyer"), &[]).await.status, StatusCode::SEE_OTHER);
+
+    let mails = outbox::Entity::find().all(&app.db).await.expect("outbox");
+    assert_eq!(mails.len(), 2);
+    let receipt = mails.iter().find(|m| m.kind == "submission_receipt").expect("receipt");
+    assert_eq!(receipt.payload["to"], "wossewodda-3728@yopmail.com");
+    assert!(receipt.payload["text"].as_str().unwrap_or_default().contains("AB-123-CD"));
+    let notice = mails.iter().find(|m| m.kind == "submission_notice").expect("notice");
+    let notice_text = notice.payload.to_string();
+    assert!(!notice_text.contains("DUBOIS") && !notice_text.contains("AB-123-CD"), "{notice_text}");
+}

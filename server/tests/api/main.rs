@@ -1,0 +1,18 @@
+//! Integration tests: the real router, a real database (SQLite by default, PostgreSQL when
+//! `ICLEFS_TEST_DATABASE=postgres`), the real OIDC flow against the built-in demo provider, all
+//! over loopback HTTP. `cargo xtask test` runs this binary on both databases.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod bad_input;
+mod helpers;
+mod identity;
+mod isolation;
+mod journey;
+mod migrations;
