@@ -227,9 +227,9 @@ async fn authorize(State(idp): State<Shared>, Query(q): Query<AuthorizeQuery>) -
             let c: Value = serde_json::from_str(claims).unwrap_or_default();
             let name = format!(
                 "{} {} – né(e) le {}",
-                c["family_name"].as_str().unwrap_or_default(),
-                c["given_name"].as_str().unwrap_or_default(),
-                c["birthdate"].as_str().unwrap_or_default()
+                c.get("family_name").and_then(Value::as_str).unwrap_or_default(),
+                c.get("given_name").and_then(Value::as_str).unwrap_or_default(),
+                c.get("birthdate").and_then(Value::as_str).unwrap_or_default()
             );
             let checked = if i == 0 { " checked" } else { "" };
             format!(

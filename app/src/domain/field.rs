@@ -115,34 +115,34 @@ impl FieldDefinition {
             ));
         }
         let mut options: Vec<String> = Vec::new();
-        if let Ok(k) = kind {
-            if k.has_options() {
-                for line in options_text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                {
-                    if line.chars().count() > MAX_OPTION_CHARS {
-                        errors.push((
-                            "options",
-                            format!("Une option ne peut dépasser {MAX_OPTION_CHARS} caractères."),
-                        ));
-                        break;
-                    }
-                    if options.iter().any(|o| o.eq_ignore_ascii_case(line)) {
-                        errors.push(("options", format!("L'option « {line} » est en double.")));
-                        break;
-                    }
-                    options.push(line.to_owned());
-                }
-                if options.len() < 2 {
+        if let Ok(k) = kind
+            && k.has_options()
+        {
+            for line in options_text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+            {
+                if line.chars().count() > MAX_OPTION_CHARS {
                     errors.push((
                         "options",
-                        "Indiquez au moins deux options, une par ligne.".to_owned(),
+                        format!("Une option ne peut dépasser {MAX_OPTION_CHARS} caractères."),
                     ));
-                } else if options.len() > MAX_OPTIONS {
-                    errors.push(("options", format!("{MAX_OPTIONS} options au plus.")));
+                    break;
                 }
+                if options.iter().any(|o| o.eq_ignore_ascii_case(line)) {
+                    errors.push(("options", format!("L'option « {line} » est en double.")));
+                    break;
+                }
+                options.push(line.to_owned());
+            }
+            if options.len() < 2 {
+                errors.push((
+                    "options",
+                    "Indiquez au moins deux options, une par ligne.".to_owned(),
+                ));
+            } else if options.len() > MAX_OPTIONS {
+                errors.push(("options", format!("{MAX_OPTIONS} options au plus.")));
             }
         }
         match kind {

@@ -94,12 +94,14 @@ pub struct VerifiedLogin {
 }
 
 type Metadata = ProviderMetadataWithLogout;
+/// Discovery documents by issuer, with the time they were fetched.
+type MetadataCache = Arc<RwLock<HashMap<String, (Instant, Arc<Metadata>)>>>;
 
 /// The HTTP client and the discovery cache shared by every municipality.
 #[derive(Clone)]
 pub struct OidcClients {
     http: reqwest::Client,
-    cache: Arc<RwLock<HashMap<String, (Instant, Arc<Metadata>)>>>,
+    cache: MetadataCache,
 }
 
 impl OidcClients {
@@ -122,12 +124,11 @@ impl OidcClients {
         issuer: &str,
         refresh: bool,
     ) -> Result<Arc<Metadata>, IdentityError> {
-        if !refresh {
-            if let Some((at, meta)) = self.cache.read().await.get(issuer) {
-                if at.elapsed() < METADATA_TTL {
-                    return Ok(meta.clone());
-                }
-            }
+        if !refresh
+            && let Some((at, meta)) = self.cache.read().await.get(issuer)
+            && at.elapsed() < METADATA_TTL
+        {
+            return Ok(meta.clone());
         }
         let issuer_url = IssuerUrl::new(issuer.to_owned())
             .map_err(|e| IdentityError::Unavailable(e.to_string()))?;
@@ -302,10 +303,10 @@ impl OidcClients {
         if !aud_ok {
             return Err(IdentityError::UserInfo("wrong aud".to_owned()));
         }
-        if let Some(exp) = payload.get("exp").and_then(|v| v.as_i64()) {
-            if exp < chrono::Utc::now().timestamp() - 30 {
-                return Err(IdentityError::UserInfo("expired".to_owned()));
-            }
+        if let Some(exp) = payload.get("exp").and_then(|v| v.as_i64())
+            && exp < chrono::Utc::now().timestamp() - 30
+        {
+            return Err(IdentityError::UserInfo("expired".to_owned()));
         }
         if str_claim("sub") != expected_sub {
             return Err(IdentityError::UserInfo(

@@ -195,7 +195,7 @@ pub async fn read_captured(dir: &std::path::Path) -> Vec<CapturedMail> {
         let modified = entry.metadata().await.and_then(|m| m.modified()).ok();
         files.push((modified, entry.path()));
     }
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     for (_, path) in files.into_iter().take(50) {
         if let Ok(raw) = tokio::fs::read_to_string(&path).await {
             let file = path

@@ -101,5 +101,7 @@ pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl Into
 /// `leptos_meta` 0.8 writes `<title>` text without escaping it, so a service title such as
 /// `</title><script>…` would inject markup; escape it ourselves.
 pub fn escape_title(raw: &str) -> String {
-    raw.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    raw.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -176,13 +176,12 @@ pub async fn callback(
         Ok(p) => p,
         Err(e) => return error_page(&state, &headers, e.into()).await,
     };
-    if let Some(p) = &pending {
-        if let Err(e) = auth_request::Entity::delete_by_id(p.state_hash.clone())
+    if let Some(p) = &pending
+        && let Err(e) = auth_request::Entity::delete_by_id(p.state_hash.clone())
             .exec(&state.db)
             .await
-        {
-            return error_page(&state, &headers, e.into()).await;
-        }
+    {
+        return error_page(&state, &headers, e.into()).await;
     }
     let service = pending
         .as_ref()
@@ -319,17 +318,17 @@ pub async fn logout(
         .ok()
         .flatten();
     let mut target = done;
-    if let (Some((_, data)), Some(row)) = (current, provider) {
-        if let Ok(cfg) = provider_config(&state, &row) {
-            let logout_state = random_token(32);
-            let back = state.settings.url(&format!("/auth/{m}/logout-callback"));
-            if let Ok(Some(url)) = state
-                .oidc
-                .logout_url(&cfg, &data.id_token, &back, &logout_state)
-                .await
-            {
-                target = url.to_string();
-            }
+    if let (Some((_, data)), Some(row)) = (current, provider)
+        && let Ok(cfg) = provider_config(&state, &row)
+    {
+        let logout_state = random_token(32);
+        let back = state.settings.url(&format!("/auth/{m}/logout-callback"));
+        if let Ok(Some(url)) = state
+            .oidc
+            .logout_url(&cfg, &data.id_token, &back, &logout_state)
+            .await
+        {
+            target = url.to_string();
         }
     }
     let mut response = see_other(&target);

@@ -32,10 +32,9 @@ pub fn provide_render_context(state: &AppState) {
     if let (Some(nonce), Some(res)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(value) = header::HeaderValue::from_str(&security::csp(Some(&nonce))) {
-            res.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
+    ) && let Ok(value) = header::HeaderValue::from_str(&security::csp(Some(&nonce)))
+    {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -57,7 +56,12 @@ pub async fn rerender(
         move || crate::shell(options.clone()),
     );
     let mut request = Request::get(path).body(Body::empty()).unwrap_or_default();
-    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::USER_AGENT, header::ACCEPT] {
+    for name in [
+        header::COOKIE,
+        header::ACCEPT_LANGUAGE,
+        header::USER_AGENT,
+        header::ACCEPT,
+    ] {
         if let Some(v) = headers.get(&name) {
             request.headers_mut().insert(name, v.clone());
         }

@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 async fn ready(app: &TestApp) -> (Browser, Browser, String, Vec<String>, String) {
     let admin = app.browser();
     admin.admin_login(ADMIN_EMAIL).await;
-    let (editor, service) = admin.publish_library_service("Inscription à la médiathèque").await;
+    let (editor, service) = admin
+        .publish_library_service("Inscription à la médiathèque")
+        .await;
     let citizen = app.browser();
     let form = citizen.citizen_login(&service, "test").await;
     let names = form.field_names();
@@ -20,12 +22,19 @@ async fn wrong_types_are_refused_with_field_messages() {
     let page = citizen
         .post(
             &format!("{service}/formulaire"),
-            &[(names[0].as_str(), "B-1"), (names[1].as_str(), "Seniors"), (names[2].as_str(), "pas-une-adresse")],
+            &[
+                (names[0].as_str(), "B-1"),
+                (names[1].as_str(), "Seniors"),
+                (names[2].as_str(), "pas-une-adresse"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("Choisissez une des options proposées."));
-    assert!(page.body.contains("Saisissez une adresse électronique valide"));
+    assert!(
+        page.body
+            .contains("Saisissez une adresse électronique valide")
+    );
     // What was typed is kept for correction.
     assert!(page.body.contains("pas-une-adresse"));
     // The recap refuses an invalid draft and sends back to the form.
@@ -41,12 +50,24 @@ async fn unknown_and_closed_services_say_so() {
     let unknown = citizen.get("/s/demo/service-inexistant").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(unknown.body.contains("Page introuvable"));
-    assert_eq!(citizen.get("/s/nulle-part/x").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        citizen.get("/s/nulle-part/x").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     citizen
-        .post(&format!("{service}/formulaire"), &[(names[0].as_str(), "B-1"), (names[1].as_str(), "Adultes")])
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "B-1"), (names[1].as_str(), "Adultes")],
+        )
         .await;
-    assert_eq!(admin.post(&format!("{editor_path}/close"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .post(&format!("{editor_path}/close"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 
     let landing = citizen.get(&service).await;
     assert!(landing.body.contains("Ce service est fermé"));
@@ -61,7 +82,10 @@ async fn a_replayed_send_stores_one_submission() {
     let app = TestApp::spawn().await;
     let (_, citizen, service, names, _) = ready(&app).await;
     citizen
-        .post(&format!("{service}/formulaire"), &[(names[0].as_str(), "B-1"), (names[1].as_str(), "Adultes")])
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "B-1"), (names[1].as_str(), "Adultes")],
+        )
         .await;
     let send = format!("{service}/envoyer");
     let (first, second) = tokio::join!(citizen.post(&send, &[]), citizen.post(&send, &[]));
@@ -80,11 +104,18 @@ async fn a_tampered_identity_value_is_refused() {
     let page = citizen
         .post(
             &format!("{service}/formulaire"),
-            &[(names[0].as_str(), "B-1"), (names[1].as_str(), "Adultes"), ("family_name", "MARTIN")],
+            &[
+                (names[0].as_str(), "B-1"),
+                (names[1].as_str(), "Adultes"),
+                ("family_name", "MARTIN"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Les données d'identité certifiées ne peuvent pas être modifiées"));
+    assert!(
+        page.body
+            .contains("Les données d'identité certifiées ne peuvent pas être modifiées")
+    );
     // The recap (if any) never shows the tampered value.
     let recap = citizen.get(&format!("{service}/recapitulatif")).await;
     assert!(!recap.body.contains("MARTIN"));
@@ -95,7 +126,9 @@ async fn a_tampered_identity_value_is_refused() {
 async fn malformed_and_cross_site_posts_are_refused() {
     let app = TestApp::spawn().await;
     let (_, citizen, service, _, _) = ready(&app).await;
-    let page = citizen.post_json(&format!("{service}/formulaire"), r#"{"family_name":"X"}"#).await;
+    let page = citizen
+        .post_json(&format!("{service}/formulaire"), r#"{"family_name":"X"}"#)
+        .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("illisible"));
 
@@ -121,28 +154,70 @@ async fn the_builder_refuses_bad_definitions_and_saves_nothing() {
     let empty = admin.post("/admin/services", &[("title", "  ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("Le titre du service est obligatoire."));
-    assert!(empty.body.contains("Choisissez au moins une donnée d'identité certifiée."));
+    assert!(
+        empty
+            .body
+            .contains("Choisissez au moins une donnée d'identité certifiée.")
+    );
 
     let page = admin
-        .post("/admin/services", &[("title", "<script>alert(1)</script> Cantine"), ("claims", "family_name")])
+        .post(
+            "/admin/services",
+            &[
+                ("title", "<script>alert(1)</script> Cantine"),
+                ("claims", "family_name"),
+            ],
+        )
         .await;
-    let editor = page.location.expect("editor").trim_start_matches(&app.base).to_owned();
+    let editor = page
+        .location
+        .expect("editor")
+        .trim_start_matches(&app.base)
+        .to_owned();
     let html = admin.get(&editor).await.body;
-    assert!(!html.contains("<script>alert(1)</script>"), "labels are rendered as text");
+    assert!(
+        !html.contains("<script>alert(1)</script>"),
+        "labels are rendered as text"
+    );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Cantine"));
 
     let dup = admin
-        .post(&format!("{editor}/fields"), &[("label", "Menu"), ("kind", "single_choice"), ("options", "Viande\nviande")])
+        .post(
+            &format!("{editor}/fields"),
+            &[
+                ("label", "Menu"),
+                ("kind", "single_choice"),
+                ("options", "Viande\nviande"),
+            ],
+        )
         .await;
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(dup.body.contains("en double"));
     let huge = "x".repeat(2_000);
-    let long = admin.post(&format!("{editor}/fields"), &[("label", huge.as_str()), ("kind", "short_text")]).await;
+    let long = admin
+        .post(
+            &format!("{editor}/fields"),
+            &[("label", huge.as_str()), ("kind", "short_text")],
+        )
+        .await;
     assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
     let editor_html = admin.get(&editor).await.body;
-    assert!(editor_html.contains("Aucun champ pour l'instant."), "nothing half-saved");
+    assert!(
+        editor_html.contains("Aucun champ pour l'instant."),
+        "nothing half-saved"
+    );
 
-    let bad_login = app.browser().post("/admin/login", &[("email", ADMIN_EMAIL), ("password", "wrong")]).await;
+    let bad_login = app
+        .browser()
+        .post(
+            "/admin/login",
+            &[("email", ADMIN_EMAIL), ("password", "wrong")],
+        )
+        .await;
     assert_eq!(bad_login.status, StatusCode::UNAUTHORIZED);
-    assert!(bad_login.body.contains("Adresse électronique ou mot de passe incorrect."));
+    assert!(
+        bad_login
+            .body
+            .contains("Adresse électronique ou mot de passe incorrect.")
+    );
 }

@@ -2,7 +2,10 @@
 
 use app::db::entities::{admin_membership, admin_user, municipality, submission};
 use reqwest::{Client, Response, StatusCode, redirect::Policy};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
+    Set,
+};
 use server::config::{Config, ModeArg};
 use std::{path::PathBuf, sync::Arc};
 use uuid::Uuid;
@@ -32,13 +35,18 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
         let admin_url = std::env::var("ICLEFS_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://iclefs:iclefs@127.0.0.1:5432/postgres".to_owned());
         let name = format!("iclefs_test_{}", Uuid::now_v7().simple());
-        let admin = Database::connect(&admin_url).await.expect("connect to PostgreSQL");
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to PostgreSQL");
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
             .expect("create test database");
         admin.close().await.ok();
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("postgres url");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .expect("postgres url");
         format!("{base}/{name}")
     } else {
         format!("sqlite://{}/test.db?mode=rwc", dir.display())
@@ -50,7 +58,9 @@ impl TestApp {
         let dir = std::env::temp_dir().join(format!("iclefs-test-{}", Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let database_url = fresh_database(&dir).await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let base = format!("http://{addr}");
         let config = Config {
@@ -83,7 +93,10 @@ impl TestApp {
     pub fn browser(&self) -> Browser {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::ORIGIN, self.base.parse().expect("origin"));
-        headers.insert(reqwest::header::ACCEPT, "text/html,application/xhtml+xml".parse().expect("accept"));
+        headers.insert(
+            reqwest::header::ACCEPT,
+            "text/html,application/xhtml+xml".parse().expect("accept"),
+        );
         Browser {
             base: self.base.clone(),
             client: Client::builder()
@@ -96,7 +109,10 @@ impl TestApp {
     }
 
     pub async fn submissions(&self) -> u64 {
-        submission::Entity::find().count(&self.db).await.expect("count")
+        submission::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("count")
     }
 
     /// A second municipality with its own admin, to test isolation.
@@ -161,7 +177,11 @@ impl Page {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = response.text().await.unwrap_or_default();
-        Self { status, location, body }
+        Self {
+            status,
+            location,
+            body,
+        }
     }
 
     /// The value of the first `name="…" value="…"` pair (hidden inputs of the demo provider).
@@ -189,7 +209,11 @@ impl Page {
 
 impl Browser {
     fn url(&self, path: &str) -> String {
-        if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.base) }
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
     }
 
     pub async fn get(&self, path: &str) -> Page {
@@ -197,7 +221,15 @@ impl Browser {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        Page::from(self.client.post(self.url(path)).form(form).send().await.expect("POST")).await
+        Page::from(
+            self.client
+                .post(self.url(path))
+                .form(form)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
     }
 
     pub async fn post_json(&self, path: &str, body: &'static str) -> Page {
@@ -214,8 +246,18 @@ impl Browser {
     }
 
     pub async fn admin_login(&self, email: &str) {
-        let page = self.post("/admin/login", &[("email", email), ("password", ADMIN_PASSWORD)]).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "admin login: {}", page.body);
+        let page = self
+            .post(
+                "/admin/login",
+                &[("email", email), ("password", ADMIN_PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "admin login: {}",
+            page.body
+        );
     }
 
     /// Creates and publishes a service with a required text field and a choice field; returns
@@ -233,11 +275,20 @@ impl Browser {
                 ],
             )
             .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "create service: {}", page.body);
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "create service: {}",
+            page.body
+        );
         let editor = page.location.expect("editor location");
         let editor = editor.trim_start_matches(&self.base).to_owned();
         for form in [
-            vec![("label", "Numéro de carte de lecteur"), ("kind", "short_text"), ("required", "on")],
+            vec![
+                ("label", "Numéro de carte de lecteur"),
+                ("kind", "short_text"),
+                ("required", "on"),
+            ],
             vec![
                 ("label", "Section préférée"),
                 ("kind", "single_choice"),
@@ -246,15 +297,27 @@ impl Browser {
             vec![("label", "Courriel de contact"), ("kind", "email")],
         ] {
             let page = self.post(&format!("{editor}/fields"), &form).await;
-            assert_eq!(page.status, StatusCode::SEE_OTHER, "add field: {}", page.body);
+            assert_eq!(
+                page.status,
+                StatusCode::SEE_OTHER,
+                "add field: {}",
+                page.body
+            );
         }
         let page = self.post(&format!("{editor}/publish"), &[]).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "publish: {}", page.body);
         let editor_page = self.get(&editor).await;
         let marker = "/s/";
-        let start = editor_page.body.find(&format!("{}{marker}", self.base)).expect("service link") + self.base.len();
+        let start = editor_page
+            .body
+            .find(&format!("{}{marker}", self.base))
+            .expect("service link")
+            + self.base.len();
         let rest = editor_page.body.get(start..).unwrap_or_default();
-        let citizen = rest.get(..rest.find('"').unwrap_or(0)).unwrap_or_default().to_owned();
+        let citizen = rest
+            .get(..rest.find('"').unwrap_or(0))
+            .unwrap_or_default()
+            .to_owned();
         (editor, citizen)
     }
 
@@ -262,8 +325,18 @@ impl Browser {
     pub async fn start_login(&self, citizen_path: &str) -> Page {
         let service = citizen_path.rsplit('/').next().unwrap_or_default();
         let municipality = citizen_path.split('/').nth(2).unwrap_or_default();
-        let page = self.post(&format!("/auth/{municipality}/login"), &[("service", service)]).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "login start: {}", page.body);
+        let page = self
+            .post(
+                &format!("/auth/{municipality}/login"),
+                &[("service", service)],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "login start: {}",
+            page.body
+        );
         self.get(&page.location.expect("authorize url")).await
     }
 
@@ -272,7 +345,10 @@ impl Browser {
         let fields: Vec<(String, String)> = ["redirect_uri", "scope", "state", "nonce"]
             .into_iter()
             .map(|n| (n.to_owned(), authorize.input_value(n).unwrap_or_default()))
-            .chain([("login".to_owned(), login.to_owned()), ("action".to_owned(), action.to_owned())])
+            .chain([
+                ("login".to_owned(), login.to_owned()),
+                ("action".to_owned(), action.to_owned()),
+            ])
             .collect();
         let response = self
             .client
@@ -291,8 +367,16 @@ impl Browser {
         let authorize = self.start_login(citizen_path).await;
         let callback = self.pick_persona(&authorize, login, "login").await;
         let page = self.get(&callback).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "callback: {}", page.body);
-        assert_eq!(page.location.as_deref(), Some(format!("{citizen_path}/formulaire").as_str()));
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "callback: {}",
+            page.body
+        );
+        assert_eq!(
+            page.location.as_deref(),
+            Some(format!("{citizen_path}/formulaire").as_str())
+        );
         self.get(&format!("{citizen_path}/formulaire")).await
     }
 }

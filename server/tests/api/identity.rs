@@ -30,7 +30,10 @@ async fn a_cancelled_login_shows_a_retry_page() {
     let page = citizen.get(&callback).await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
     assert!(page.body.contains("La connexion a été annulée"));
-    assert!(page.body.contains("S’identifier avec"), "the button is offered again");
+    assert!(
+        page.body.contains("S’identifier avec"),
+        "the button is offered again"
+    );
     assert_eq!(citizen_sessions(&app).await, 0);
 }
 
@@ -51,7 +54,9 @@ async fn a_foreign_or_replayed_state_or_code_is_refused() {
     let page = victim.get(&callback).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     // A made-up state.
-    let page = victim.get("/auth/demo/callback?code=abc&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+    let page = victim
+        .get("/auth/demo/callback?code=abc&state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert_eq!(citizen_sessions(&app).await, 0);
 }
@@ -63,7 +68,9 @@ async fn only_the_scopes_the_service_needs_are_requested() {
     let citizen = app.browser();
     let municipality = service.split('/').nth(2).unwrap_or_default();
     let slug = service.rsplit('/').next().unwrap_or_default();
-    let page = citizen.post(&format!("/auth/{municipality}/login"), &[("service", slug)]).await;
+    let page = citizen
+        .post(&format!("/auth/{municipality}/login"), &[("service", slug)])
+        .await;
     let url = url::Url::parse(&page.location.expect("authorize")).expect("url");
     let params: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(params["scope"], "openid family_name given_name birthdate");
@@ -79,7 +86,11 @@ async fn an_unreachable_provider_fails_fast_with_a_clear_message() {
 
     let app = TestApp::spawn().await;
     let service = published(&app).await;
-    let row = identity_provider_config::Entity::find().one(&app.db).await.expect("q").expect("row");
+    let row = identity_provider_config::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("row");
     let mut active: identity_provider_config::ActiveModel = row.into();
     // A closed port on loopback.
     active.issuer = Set("http://127.0.0.1:9/api/v2".to_owned());
@@ -87,7 +98,10 @@ async fn an_unreachable_provider_fails_fast_with_a_clear_message() {
     let citizen = app.browser();
     let started = std::time::Instant::now();
     let page = citizen
-        .post("/auth/demo/login", &[("service", service.rsplit('/').next().unwrap_or_default())])
+        .post(
+            "/auth/demo/login",
+            &[("service", service.rsplit('/').next().unwrap_or_default())],
+        )
         .await;
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(page.status, StatusCode::BAD_GATEWAY);

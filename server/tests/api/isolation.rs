@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn agents_only_see_their_municipality() {
     let app = TestApp::spawn().await;
-    app.other_municipality("autreville", "agent@autreville.test").await;
+    app.other_municipality("autreville", "agent@autreville.test")
+        .await;
     let admin = app.browser();
     admin.admin_login(ADMIN_EMAIL).await;
     let (editor, service) = admin.publish_library_service("Portage de repas").await;
@@ -15,7 +16,10 @@ async fn agents_only_see_their_municipality() {
     let form = citizen.citizen_login(&service, "test").await;
     let names = form.field_names();
     citizen
-        .post(&format!("{service}/formulaire"), &[(names[0].as_str(), "X"), (names[1].as_str(), "Adultes")])
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "X"), (names[1].as_str(), "Adultes")],
+        )
         .await;
     citizen.post(&format!("{service}/envoyer"), &[]).await;
     let inbox = admin.get("/admin/inbox").await;
@@ -34,11 +38,22 @@ async fn agents_only_see_their_municipality() {
     assert!(!other_inbox.body.contains("DUBOIS"));
     assert_eq!(other.get(&detail).await.status, StatusCode::NOT_FOUND);
     assert_eq!(other.get(&editor).await.status, StatusCode::NOT_FOUND);
-    let refused = other.post(&format!("{detail}/status"), &[("status", "processed")]).await;
+    let refused = other
+        .post(&format!("{detail}/status"), &[("status", "processed")])
+        .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
-    assert_eq!(other.post(&format!("{editor}/publish"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     // Still unprocessed for its own municipality.
-    assert!(admin.get("/admin/inbox").await.body.contains("À traiter (1)"));
+    assert!(
+        admin
+            .get("/admin/inbox")
+            .await
+            .body
+            .contains("À traiter (1)")
+    );
     // Anonymous visitors are sent to the login page.
     let anonymous = app.browser().get("/admin/inbox").await;
     assert_eq!(anonymous.status, StatusCode::FOUND);
@@ -51,7 +66,9 @@ async fn a_citizen_session_is_bound_to_its_municipality() {
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
     let app = TestApp::spawn().await;
-    let other_id = app.other_municipality("autreville", "agent@autreville.test").await;
+    let other_id = app
+        .other_municipality("autreville", "agent@autreville.test")
+        .await;
     // The other municipality uses the same demo provider with its own configuration row.
     let demo = municipality::Entity::find()
         .filter(municipality::Column::Slug.eq("demo"))
@@ -59,13 +76,14 @@ async fn a_citizen_session_is_bound_to_its_municipality() {
         .await
         .expect("q")
         .expect("demo");
-    let mut provider: identity_provider_config::ActiveModel = identity_provider_config::Entity::find()
-        .filter(identity_provider_config::Column::MunicipalityId.eq(demo.id))
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("provider")
-        .into();
+    let mut provider: identity_provider_config::ActiveModel =
+        identity_provider_config::Entity::find()
+            .filter(identity_provider_config::Column::MunicipalityId.eq(demo.id))
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("provider")
+            .into();
     provider.id = Set(uuid::Uuid::now_v7());
     provider.municipality_id = Set(other_id);
     provider.insert(&app.db).await.expect("insert");

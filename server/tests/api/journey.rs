@@ -9,7 +9,9 @@ async fn a_citizen_submits_and_an_agent_processes_it() {
     let app = TestApp::spawn().await;
     let admin = app.browser();
     admin.admin_login(ADMIN_EMAIL).await;
-    let (_, service) = admin.publish_library_service("Inscription à la bibliothèque").await;
+    let (_, service) = admin
+        .publish_library_service("Inscription à la bibliothèque")
+        .await;
     assert_eq!(service, "/s/demo/inscription-a-la-bibliotheque");
 
     // The service page is public and offers FranceConnect first.
@@ -22,25 +24,43 @@ async fn a_citizen_submits_and_an_agent_processes_it() {
     // Real OIDC code flow against the built-in provider; identity shown locked.
     let form = citizen.citizen_login(&service, "test").await;
     assert_eq!(form.status, StatusCode::OK);
-    for certified in ["DUBOIS", "Angela Claire Louise", "24/08/1962", "Certifié par FranceConnect"] {
-        assert!(form.body.contains(certified), "form should show {certified}");
+    for certified in [
+        "DUBOIS",
+        "Angela Claire Louise",
+        "24/08/1962",
+        "Certifié par FranceConnect",
+    ] {
+        assert!(
+            form.body.contains(certified),
+            "form should show {certified}"
+        );
     }
     let names = form.field_names();
     assert_eq!(names.len(), 3, "{names:?}");
 
     // Missing required field: 422, the error summary, nothing lost.
     let refused = citizen
-        .post(&format!("{service}/formulaire"), &[(names[1].as_str(), "Adultes")])
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[1].as_str(), "Adultes")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Le formulaire contient des erreurs"));
     assert!(refused.body.contains("Ce champ est obligatoire."));
-    assert!(refused.body.contains(r#"value="Adultes" checked"#), "the typed answer is kept");
+    assert!(
+        refused.body.contains(r#"value="Adultes" checked"#),
+        "the typed answer is kept"
+    );
 
     let saved = citizen
         .post(
             &format!("{service}/formulaire"),
-            &[(names[0].as_str(), "B-123456"), (names[1].as_str(), "Adultes"), (names[2].as_str(), "")],
+            &[
+                (names[0].as_str(), "B-123456"),
+                (names[1].as_str(), "Adultes"),
+                (names[2].as_str(), ""),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
@@ -60,7 +80,10 @@ async fn a_citizen_submits_and_an_agent_processes_it() {
         .and_then(|r| r.get(..9))
         .expect("reference")
         .to_owned();
-    assert!(app::domain::SubmissionReference::parse(&reference).is_ok(), "{reference}");
+    assert!(
+        app::domain::SubmissionReference::parse(&reference).is_ok(),
+        "{reference}"
+    );
     assert_eq!(app.submissions().await, 1);
 
     // The agent sees it as unprocessed, processes it, and it moves tabs.
@@ -76,15 +99,31 @@ async fn a_citizen_submits_and_an_agent_processes_it() {
         .expect("detail link");
     let detail = admin.get(&detail_path).await;
     assert!(detail.body.contains("DUBOIS") && detail.body.contains("B-123456"));
-    let processed = admin.post(&format!("{detail_path}/status"), &[("status", "processed")]).await;
+    let processed = admin
+        .post(&format!("{detail_path}/status"), &[("status", "processed")])
+        .await;
     assert_eq!(processed.status, StatusCode::SEE_OTHER);
     let detail = admin.get(&detail_path).await;
     assert!(detail.body.contains("Traitée") && detail.body.contains("Secrétariat de mairie"));
-    assert!(admin.get("/admin/inbox?status=processed").await.body.contains(&reference));
-    assert!(!admin.get("/admin/inbox?status=unprocessed").await.body.contains(&reference));
+    assert!(
+        admin
+            .get("/admin/inbox?status=processed")
+            .await
+            .body
+            .contains(&reference)
+    );
+    assert!(
+        !admin
+            .get("/admin/inbox?status=unprocessed")
+            .await
+            .body
+            .contains(&reference)
+    );
 
     // Processing twice is refused and writes no second history line.
-    let again = admin.post(&format!("{detail_path}/status"), &[("status", "processed")]).await;
+    let again = admin
+        .post(&format!("{detail_path}/status"), &[("status", "processed")])
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
 
@@ -99,27 +138,67 @@ async fn the_submission_queues_a_receipt_and_a_notice_without_personal_data() {
     let page = admin
         .post(
             "/admin/services",
-            &[("title", "Carte de stationnement"), ("claims", "family_name"), ("claims", "email")],
+            &[
+                ("title", "Carte de stationnement"),
+                ("claims", "family_name"),
+                ("claims", "email"),
+            ],
         )
         .await;
-    let editor = page.location.expect("editor").trim_start_matches(&app.base).to_owned();
+    let editor = page
+        .location
+        .expect("editor")
+        .trim_start_matches(&app.base)
+        .to_owned();
     admin
-        .post(&format!("{editor}/fields"), &[("label", "Immatriculation"), ("kind", "short_text"), ("required", "on")])
+        .post(
+            &format!("{editor}/fields"),
+            &[
+                ("label", "Immatriculation"),
+                ("kind", "short_text"),
+                ("required", "on"),
+            ],
+        )
         .await;
     admin.post(&format!("{editor}/publish"), &[]).await;
     let service = "/s/demo/carte-de-stationnement";
     let citizen = app.browser();
     let form = citizen.citizen_login(service, "test").await;
     let field = form.field_names().remove(0);
-    citizen.post(&format!("{service}/formulaire"), &[(field.as_str(), "AB-123-CD")]).await;
-    assert_eq!(citizen.post(&format!("{service}/envoyer"), &[]).await.status, StatusCode::SEE_OTHER);
+    citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(field.as_str(), "AB-123-CD")],
+        )
+        .await;
+    assert_eq!(
+        citizen
+            .post(&format!("{service}/envoyer"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
 
     let mails = outbox::Entity::find().all(&app.db).await.expect("outbox");
     assert_eq!(mails.len(), 2);
-    let receipt = mails.iter().find(|m| m.kind == "submission_receipt").expect("receipt");
+    let receipt = mails
+        .iter()
+        .find(|m| m.kind == "submission_receipt")
+        .expect("receipt");
     assert_eq!(receipt.payload["to"], "wossewodda-3728@yopmail.com");
-    assert!(receipt.payload["text"].as_str().unwrap_or_default().contains("AB-123-CD"));
-    let notice = mails.iter().find(|m| m.kind == "submission_notice").expect("notice");
+    assert!(
+        receipt.payload["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("AB-123-CD")
+    );
+    let notice = mails
+        .iter()
+        .find(|m| m.kind == "submission_notice")
+        .expect("notice");
     let notice_text = notice.payload.to_string();
-    assert!(!notice_text.contains("DUBOIS") && !notice_text.contains("AB-123-CD"), "{notice_text}");
+    assert!(
+        !notice_text.contains("DUBOIS") && !notice_text.contains("AB-123-CD"),
+        "{notice_text}"
+    );
 }
