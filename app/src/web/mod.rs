@@ -26,15 +26,23 @@ pub fn request_context() -> Result<(AppState, HeaderMap), AppError> {
 }
 
 /// Everything a page render needs in context, for the router and for re-renders alike.
+///
+/// Leptos generates a new nonce each time it sets up a render context, and a response can involve
+/// several; the security middleware instead picks one nonce per request, passes it in a private
+/// request header, and puts it in the CSP header. Providing it here makes every inline script of
+/// the page carry that same nonce.
 pub fn provide_render_context(state: &AppState) {
     provide_context(state.clone());
     provide_context(state.leptos_options.clone());
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) && let Ok(value) = header::HeaderValue::from_str(&security::csp(Some(&nonce)))
-    {
-        res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    let nonce = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(security::NONCE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 

@@ -53,12 +53,20 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
     next.run(request).await
 }
 
-/// Headers every response gets (the CSP only when the page did not set its own).
-pub async fn headers(request: Request, next: Next) -> Response {
+/// Private request header carrying this request's CSP nonce to the page renderer.
+pub const NONCE_HEADER: &str = "x-iclefs-csp-nonce";
+
+/// Headers every response gets. One CSP nonce is chosen per request (any client-sent value of
+/// the private header is replaced) and used both in the header and by the page renderer.
+pub async fn headers(mut request: Request, next: Next) -> Response {
+    let nonce = crate::crypto::random_token(16);
+    if let Ok(v) = HeaderValue::from_str(&nonce) {
+        request.headers_mut().insert(NONCE_HEADER, v);
+    }
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(v) = HeaderValue::from_str(&csp(None))
+        && let Ok(v) = HeaderValue::from_str(&csp(Some(&nonce)))
     {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
