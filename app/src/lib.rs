@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 pub mod citizen;
+pub mod distribution;
 pub mod domain;
 pub mod error;
 pub mod inbox;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::DashboardView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/new") view=admin::NewServiceView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/:id") view=admin::EditorView ssr=ssr.clone() />
+                <Route path=path!("/admin/services/:id/affiche") view=admin::PosterView ssr=ssr.clone() />
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
                 <Route path=path!("/admin/submissions/:id") view=admin::DetailView ssr=ssr.clone() />
             </Routes>

@@ -22,7 +22,7 @@ test('build, publish, submit through FranceConnect, process', async ({ browser }
     await expect(admin.getByRole('button', { name: 'Copié !' })).toBeVisible({ timeout: 500 });
   }).toPass({ timeout: 15_000 });
   expect(consoleErrors).toEqual([]);
-  await expect(admin.getByLabel('Ligne HTML à coller dans le site de la commune')).toHaveValue(new RegExp(`href="http://127.0.0.1:3100${servicePath}"`));
+  await expect(admin.getByLabel('Ligne HTML à coller dans le site de la commune')).toHaveValue(/href="http:\/\/127\.0\.0\.1:3100\/q\/[2-9A-Z]{6}\?src=site"/);
 
   const citizenContext = await browser.newContext();
   const citizen = await citizenContext.newPage();

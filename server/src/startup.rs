@@ -147,6 +147,10 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         .fallback_service(ServeDir::new(&config.site_root))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            app::web::distribution::count_visits,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             app::web::security::csrf,
         ))
         .layer(middleware::from_fn(app::web::security::headers))

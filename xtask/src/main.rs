@@ -208,7 +208,7 @@ fn postgres_url() -> Result<String> {
         };
         run_cmd(cmd.args(args).stdout(Stdio::null()))
     };
-    as_postgres(&["-h", "127.0.0.1", "-c", sql]).or_else(|_| as_postgres(&["-c", sql]))?;
+    as_postgres(&["-c", sql])?;
     Ok(url)
 }
 
@@ -240,9 +240,10 @@ fn test(root: &Path, args: &[String]) -> Result<()> {
         run_cmd(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
         step("Rust tests on PostgreSQL");
         let pg = postgres_url()?;
+        // Same package selection as the SQLite run, so nothing is rebuilt.
         run_cmd(
             cargo()
-                .args(["test", "--package", "server", "--test", "api"])
+                .args(["test", "--workspace", "--exclude", "frontend"])
                 .env("ICLEFS_TEST_DATABASE", "postgres")
                 .env("ICLEFS_TEST_POSTGRES_URL", pg),
         )?;

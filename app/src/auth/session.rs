@@ -61,6 +61,13 @@ pub struct CitizenSession {
     /// Reference of the last submission, shown on the confirmation page.
     #[serde(default)]
     pub last_reference: Option<String>,
+    /// The channel the citizen came through, for the per-channel counters.
+    #[serde(default = "direct")]
+    pub channel: crate::domain::Channel,
+}
+
+fn direct() -> crate::domain::Channel {
+    crate::domain::Channel::Direct
 }
 
 /// Reads a cookie value from request headers.

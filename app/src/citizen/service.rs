@@ -22,6 +22,10 @@ use crate::{
     procedures::service::{claims_of, revision_fields},
     state::{AppState, Mode},
 };
+use crate::{
+    distribution::service::{Counter, count_quietly},
+    domain::Channel,
+};
 use chrono::{Duration, Utc};
 use http::HeaderMap;
 use sea_orm::{
@@ -136,7 +140,7 @@ pub async fn landing(
     headers: &HeaderMap,
     m: &str,
     s: &str,
-    login_error: Option<String>,
+    channel: Channel,
 ) -> AppResult<LandingPage> {
     let r = resolve(&state.db, m, s).await?;
     let logged_in = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
@@ -146,7 +150,7 @@ pub async fn landing(
         service: r.header(state.settings.mode),
         logged_in,
         identity_configured: r.provider.is_some(),
-        login_error,
+        channel,
     })
 }
 
@@ -414,6 +418,7 @@ pub async fn submit(
         created_at: Set(now),
         updated_at: Set(now),
         processed_at: Set(None),
+        channel: Set(Some(citizen.channel.as_str().to_owned())),
     }
     .insert(&txn)
     .await;
@@ -461,6 +466,13 @@ pub async fn submit(
     )
     .await?;
     txn.commit().await?;
+    count_quietly(
+        &state.db,
+        r.procedure.id,
+        citizen.channel,
+        Counter::Submission,
+    )
+    .await;
 
     citizen.last_reference = Some(reference.as_str().to_owned());
     session::update_data(

@@ -1,6 +1,6 @@
 //! Data shown by the citizen pages.
 
-use crate::domain::{FieldDefinition, FieldError, IdentityClaim, ProcedureState};
+use crate::domain::{Channel, FieldDefinition, FieldError, IdentityClaim, ProcedureState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -26,8 +26,8 @@ pub struct LandingPage {
     pub service: ServiceHeader,
     pub logged_in: bool,
     pub identity_configured: bool,
-    /// An error from the last login attempt, to show above the button.
-    pub login_error: Option<String>,
+    /// Carried into the login so the counters know where the citizen came from.
+    pub channel: Channel,
 }
 
 /// A claim as displayed in the locked identity block.

@@ -4,6 +4,7 @@
 //! same checks. A value of one of these types is valid by construction: handlers parse raw input
 //! into them at the edge and the services never re-check.
 
+pub mod channel;
 pub mod claims;
 pub mod field;
 pub mod identity;
@@ -11,6 +12,7 @@ pub mod reference;
 pub mod slug;
 pub mod status;
 
+pub use channel::Channel;
 pub use claims::IdentityClaim;
 pub use field::{FieldDefinition, FieldError, FieldKind, FieldValues};
 pub use identity::CertifiedIdentity;

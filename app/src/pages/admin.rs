@@ -3,6 +3,7 @@
 
 use super::{ErrorBlock, param, query, redirect};
 use crate::{
+    distribution::types::{Distribution, POSTER_INSTRUCTIONS, PaperSize, Poster},
     domain::{FieldKind, IdentityClaim, ProcedureState, SubmissionStatus},
     error::AppError,
     inbox::types::{InboxFilter, InboxPage, SubmissionDetail},
@@ -55,12 +56,23 @@ pub async fn load_header() -> Result<AdminHeader, AppError> {
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/editor")]
-pub async fn load_editor(id: Uuid) -> Result<(AdminHeader, ProcedureEditor), AppError> {
+pub async fn load_editor(
+    id: Uuid,
+) -> Result<(AdminHeader, ProcedureEditor, Option<Distribution>), AppError> {
     let (state, admin, header) = current_admin().await?;
-    Ok((
-        header,
-        crate::procedures::service::editor(&state, &admin, id).await?,
-    ))
+    let editor = crate::procedures::service::editor(&state, &admin, id).await?;
+    let distribution = match editor.published_revision_number {
+        Some(_) => Some(crate::distribution::service::distribution(&state, &admin, id).await?),
+        None => None,
+    };
+    Ok((header, editor, distribution))
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/poster")]
+pub async fn load_poster(id: Uuid, format: Option<String>) -> Result<Poster, AppError> {
+    let (state, admin, _) = current_admin().await?;
+    let size = PaperSize::parse(format.as_deref());
+    crate::distribution::service::poster(&state, &admin, id, size).await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/inbox")]
@@ -289,7 +301,9 @@ pub fn EditorView() -> impl IntoView {
                         Err(e) => Err(e),
                     };
                     match result {
-                        Ok((header, editor)) => editor_page(header, editor, feedback).into_any(),
+                        Ok((header, editor, distribution)) => {
+                            editor_page(header, editor, distribution, feedback).into_any()
+                        }
                         Err(e) => admin_error(e),
                     }
                 })
@@ -301,6 +315,7 @@ pub fn EditorView() -> impl IntoView {
 fn editor_page(
     header: AdminHeader,
     e: ProcedureEditor,
+    distribution: Option<Distribution>,
     feedback: crate::ui::Feedback,
 ) -> impl IntoView {
     let base = format!("/admin/services/{}", e.id);
@@ -311,11 +326,6 @@ fn editor_page(
     let summary = feedback.errors.clone();
     let label_error = feedback.error_for("label");
     let options_error = feedback.error_for("options");
-    let embed = format!(
-        r#"<a href="{url}" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;font:600 16px/1.4 system-ui,sans-serif;text-decoration:none;border-radius:6px">{title}</a>"#,
-        url = e.public_url,
-        title = html_escape(&e.title)
-    );
     let kind_value = feedback
         .value("kind")
         .unwrap_or_else(|| "short_text".to_owned());
@@ -419,56 +429,116 @@ fn editor_page(
                         <button type="submit" class="button button--secondary">"Fermer le service"</button>
                     </form>
                 })}
-                {(e.published_revision_number.is_some()).then(|| {
-                    let url = e.public_url.clone();
-                    let embed = embed.clone();
-                    view! {
-                        <p>"Adresse du service : " <a href=url.clone()>"Ouvrir le service"</a> " " <code>{url.clone()}</code></p>
-                        <div class="field">
-                            <label for="embed">"Ligne HTML à coller dans le site de la commune"</label>
-                            <textarea id="embed" rows="3" readonly="readonly">{embed.clone()}</textarea>
-                            <CopyButton text=embed label="Copier la ligne HTML".to_owned() />
-                        </div>
-                        {e.qr_svg.clone().map(|svg| {
-                            let src = format!("data:image/svg+xml;utf8,{}", percent_encode(&svg));
-                            view! {
-                                <figure class="qr">
-                                    <img src=src alt=format!("QR code ouvrant {url}") width="200" height="200" />
-                                    <figcaption>"QR code à imprimer : il ouvre directement le service."</figcaption>
-                                </figure>
-                            }
-                        })}
-                    }
-                })}
+                {distribution.map(|d| distribution_kit(base.clone(), e.public_url.clone(), d))}
             </section>
         </AdminLayout>
     }
 }
 
-fn html_escape(raw: &str) -> String {
-    raw.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The distribution kit: address, HTML line, QR code, posters, and activations per channel.
+fn distribution_kit(base: String, public_url: String, d: Distribution) -> impl IntoView {
+    let embed = d.embed_html.clone();
+    let short = d.short_url.clone();
+    view! {
+        <h3>"Diffuser le service"</h3>
+        <p>
+            "Adresse du service : " <a href=public_url.clone()>"Ouvrir le service"</a> " "
+            <code>{public_url}</code>
+        </p>
+        <div class="field">
+            <label for="short-url">"Adresse courte (stable, même si le titre change)"</label>
+            <input type="text" id="short-url" readonly="readonly" value=short.clone() />
+            <CopyButton text=short label="Copier l'adresse courte".to_owned() />
+        </div>
+        <div class="field">
+            <label for="embed">"Ligne HTML à coller dans le site de la commune"</label>
+            <p class="hint" id="embed-help">"Un simple lien mis en forme, sans script : il s'affiche dans tout site (WordPress, Drupal, Joomla…)."</p>
+            <textarea id="embed" rows="4" readonly="readonly" aria-describedby="embed-help">{embed.clone()}</textarea>
+            <CopyButton text=embed label="Copier la ligne HTML".to_owned() />
+        </div>
+        <figure class="qr">
+            <img src=format!("{base}/qr.svg") alt=format!("QR code ouvrant {}", d.qr_url) width="200" height="200" />
+            <figcaption>"QR code à imprimer : il ouvre directement le service (correction d'erreur renforcée)."</figcaption>
+        </figure>
+        <ul class="downloads">
+            <li><a href=format!("{base}/qr.svg") download="">"QR code (SVG, pour l'impression)"</a></li>
+            <li><a href=format!("{base}/qr.png?taille=1000") download="">"QR code (PNG, 1000 pixels)"</a></li>
+            <li><a href=format!("{base}/affiche.pdf?format=a4") download="">"Affiche A4 (PDF)"</a></li>
+            <li><a href=format!("{base}/affiche.pdf?format=a5") download="">"Affiche A5 (PDF)"</a></li>
+            <li><a href=format!("{base}/affiche?format=a4")>"Affiche à imprimer depuis le navigateur"</a></li>
+        </ul>
+        <table class="table">
+            <caption>"Activations par canal (sans cookie ni donnée personnelle)"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Canal"</th>
+                    <th scope="col">"Visites"</th>
+                    <th scope="col">"Connexions"</th>
+                    <th scope="col">"Demandes"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {d.stats.into_iter().map(|l| view! {
+                    <tr data-channel=l.channel.as_str()>
+                        <th scope="row">{l.channel.label_fr()}</th>
+                        <td>{l.visits}</td>
+                        <td>{l.logins}</td>
+                        <td>{l.submissions}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
 }
 
-fn percent_encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b' '
-            | b'='
-            | b':'
-            | b'/'
-            | b',' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// The printable poster (A4 or A5): print it from the browser, or download the PDF.
+#[component]
+pub fn PosterView() -> impl IntoView {
+    let id = param("id");
+    let format = query("format");
+    view! {
+        <Suspense>
+            {move || {
+                let (id, format) = (id.clone(), format.clone());
+                Suspend::new(async move {
+                    let result = match parse_id(&id) {
+                        Ok(id) => load_poster(id, format).await,
+                        Err(e) => Err(e),
+                    };
+                    match result {
+                        Ok(p) => poster_page(id, p).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn poster_page(id: String, p: Poster) -> impl IntoView {
+    let class = format!("poster poster--{}", p.size.as_str());
+    let other = match p.size {
+        PaperSize::A4 => ("a5", "Version A5"),
+        PaperSize::A5 => ("a4", "Version A4"),
+    };
+    view! {
+        <leptos_meta::Title text=crate::ui::layout::escape_title(&format!("Affiche – {}", p.title)) />
+        <nav class="poster-tools" aria-label="Affiche">
+            <a href=format!("/admin/services/{id}")>"← Retour au service"</a>
+            " · "
+            <a href=format!("/admin/services/{id}/affiche?format={}", other.0)>{other.1}</a>
+            " · "
+            <a href=format!("/admin/services/{id}/affiche.pdf?format={}", p.size.as_str())>"Télécharger le PDF"</a>
+            " · Imprimez cette page (Ctrl+P) : la mise en page est prévue pour le papier."
+        </nav>
+        <main id="contenu" class=class>
+            <p class="poster__municipality">{p.municipality}</p>
+            <h1 class="poster__title">{p.title.clone()}</h1>
+            <img class="poster__qr" src=format!("/admin/services/{id}/qr.svg") alt=format!("QR code ouvrant {}", p.short_url) />
+            <p class="poster__instructions">{POSTER_INSTRUCTIONS}</p>
+            <p class="poster__url">{p.short_url}</p>
+        </main>
+    }
 }
 
 #[component]

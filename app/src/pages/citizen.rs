@@ -13,9 +13,14 @@ use crate::{
 use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "citizen/landing")]
-pub async fn load_landing(m: String, s: String) -> Result<LandingPage, AppError> {
+pub async fn load_landing(
+    m: String,
+    s: String,
+    src: Option<String>,
+) -> Result<LandingPage, AppError> {
     let (state, headers) = crate::web::request_context()?;
-    crate::citizen::service::landing(&state, &headers, &m, &s, None).await
+    let channel = crate::domain::Channel::parse(src.as_deref());
+    crate::citizen::service::landing(&state, &headers, &m, &s, channel).await
 }
 
 #[server(prefix = "/_fn", endpoint = "citizen/form")]
@@ -60,14 +65,15 @@ fn citizen_error(error: AppError, m: &str, s: &str) -> AnyView {
 #[component]
 pub fn LandingView() -> impl IntoView {
     let (m, s) = (param("m"), param("s"));
+    let src = super::query("src");
     let feedback = use_feedback();
     view! {
         <Suspense>
             {move || {
-                let (m, s, feedback) = (m.clone(), s.clone(), feedback.clone());
+                let (m, s, src, feedback) = (m.clone(), s.clone(), src.clone(), feedback.clone());
                 Suspend::new(async move {
-                    match load_landing(m.clone(), s.clone()).await {
-                        Ok(page) => landing(page, feedback.error_for("login")).into_any(),
+                    match load_landing(m.clone(), s.clone(), src).await {
+                        Ok(page) => landing(page, feedback.error_for("login"), feedback.error_for("notice")).into_any(),
                         Err(e) => citizen_error(e, &m, &s),
                     }
                 })
@@ -76,7 +82,11 @@ pub fn LandingView() -> impl IntoView {
     }
 }
 
-fn landing(page: LandingPage, login_error: Option<String>) -> impl IntoView {
+fn landing(
+    page: LandingPage,
+    login_error: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
     let service = page.service;
     let path = service_path(&service);
     let open = service.state.accepts_submissions();
@@ -86,6 +96,7 @@ fn landing(page: LandingPage, login_error: Option<String>) -> impl IntoView {
             <h1>{service.title.clone()}</h1>
             {(!service.description.is_empty())
                 .then(|| view! { <p class="lead">{service.description.clone()}</p> })}
+            {notice.map(|message| view! { <p class="notice" role="status">{message}</p> })}
             {login_error.map(|message| view! {
                 <div class="notice notice--error" role="alert">
                     <h2>"La connexion n'a pas abouti"</h2>
@@ -121,6 +132,7 @@ fn landing(page: LandingPage, login_error: Option<String>) -> impl IntoView {
                         })}
                         <form method="post" action=format!("/auth/{}/login", service.municipality_slug) class="fr-connect-group">
                             <input type="hidden" name="service" value=service.slug.clone() />
+                            <input type="hidden" name="src" value=page.channel.as_str() />
                             <button class="fr-connect" type="submit">
                                 <span class="fr-connect__login">"S’identifier avec"</span>
                                 " "

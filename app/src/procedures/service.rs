@@ -103,6 +103,8 @@ pub async fn create(
                     published_revision_id: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
+                    // Assigned when the distribution kit is first shown.
+                    short_code: Set(None),
                 }
                 .insert(txn)
                 .await?;
@@ -261,15 +263,6 @@ pub async fn editor(
     let public_url = state
         .settings
         .url(&format!("/s/{}/{}", admin.municipality_slug, p.slug));
-    let qr_svg =
-        qrcode::QrCode::with_error_correction_level(public_url.as_bytes(), qrcode::EcLevel::Q)
-            .ok()
-            .map(|code| {
-                code.render::<qrcode::render::svg::Color<'_>>()
-                    .min_dimensions(200, 200)
-                    .quiet_zone(true)
-                    .build()
-            });
     Ok(ProcedureEditor {
         id: p.id,
         municipality_slug: admin.municipality_slug.clone(),
@@ -283,7 +276,6 @@ pub async fn editor(
         has_unpublished_changes: p.draft_revision_id.is_some() && p.published_revision_id.is_some(),
         published_revision_number: published_number,
         public_url,
-        qr_svg,
     })
 }
 

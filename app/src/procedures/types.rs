@@ -30,6 +30,4 @@ pub struct ProcedureEditor {
     pub published_revision_number: Option<i32>,
     /// Absolute URL of the citizen page.
     pub public_url: String,
-    /// QR code of `public_url`, as an SVG document.
-    pub qr_svg: Option<String>,
 }

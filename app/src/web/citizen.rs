@@ -3,12 +3,14 @@
 use super::{error_page, form_value, parse_form, rerender, see_other};
 use crate::{
     auth::{CitizenSession, SessionKind, session},
-    citizen::service::{self as citizen, SaveError, SubmitOutcome, provider_config, resolve},
+    citizen::service::{
+        self as citizen, Resolved, SaveError, SubmitOutcome, provider_config, resolve,
+    },
     crypto::{random_token, sha256_hex},
     db::entities::{auth_request, municipality},
     domain::IdentityClaim,
     error::AppError,
-    identity::IdentityError,
+    identity::{IdentityError, ProviderConfig},
     state::AppState,
     ui::Feedback,
 };
@@ -73,6 +75,26 @@ async fn login_failed(
     response
 }
 
+/// The published service and its municipality's identity provider, or the page to show instead.
+async fn service_and_provider(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    service: &str,
+) -> Result<(Resolved, ProviderConfig), Response> {
+    let resolved = match resolve(&state.db, m, service).await {
+        Ok(r) => r,
+        Err(e) => return Err(error_page(state, headers, e).await),
+    };
+    let Some(row) = resolved.provider.as_ref() else {
+        return Err(login_failed(state, headers, m, service, &IdentityError::NotConfigured).await);
+    };
+    match provider_config(state, row) {
+        Ok(cfg) => Ok((resolved, cfg)),
+        Err(e) => Err(error_page(state, headers, e).await),
+    }
+}
+
 /// "S'identifier avec FranceConnect": stores state and nonce, then redirects to the provider
 /// asking only for the claims this service needs.
 pub async fn login(
@@ -86,23 +108,9 @@ pub async fn login(
         Err(e) => return error_page(&state, &headers, e).await,
     };
     let service = form_value(&form, "service").unwrap_or_default().to_owned();
-    let resolved = match resolve(&state.db, &m, &service).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&state, &headers, e).await,
-    };
-    let Some(provider_row) = resolved.provider.as_ref() else {
-        return login_failed(
-            &state,
-            &headers,
-            &m,
-            &service,
-            &IdentityError::NotConfigured,
-        )
-        .await;
-    };
-    let cfg = match provider_config(&state, provider_row) {
-        Ok(c) => c,
-        Err(e) => return error_page(&state, &headers, e).await,
+    let (resolved, cfg) = match service_and_provider(&state, &headers, &m, &service).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let oidc_state = random_token(32);
     let nonce = random_token(32);
@@ -128,6 +136,11 @@ pub async fn login(
         nonce: Set(nonce),
         pkce_verifier: Set(None),
         acr_requested: Set(cfg.preset.acr_value.unwrap_or_default().to_owned()),
+        channel: Set(Some(
+            crate::domain::Channel::parse(form_value(&form, "src"))
+                .as_str()
+                .to_owned(),
+        )),
         created_at: Set(now),
         expires_at: Set(now + Duration::minutes(LOGIN_MINUTES)),
     }
@@ -219,23 +232,9 @@ pub async fn callback(
     let (Some(code), Some(pending)) = (query.code, pending) else {
         return login_failed(&state, &headers, &m, &service, &IdentityError::BadState).await;
     };
-    let resolved = match resolve(&state.db, &m, &service).await {
-        Ok(r) => r,
-        Err(e) => return error_page(&state, &headers, e).await,
-    };
-    let Some(provider_row) = resolved.provider.as_ref() else {
-        return login_failed(
-            &state,
-            &headers,
-            &m,
-            &service,
-            &IdentityError::NotConfigured,
-        )
-        .await;
-    };
-    let cfg = match provider_config(&state, provider_row) {
-        Ok(c) => c,
-        Err(e) => return error_page(&state, &headers, e).await,
+    let (resolved, cfg) = match service_and_provider(&state, &headers, &m, &service).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let login = match state
         .oidc
@@ -256,7 +255,15 @@ pub async fn callback(
         granted,
         id_token: login.id_token,
         last_reference: None,
+        channel: crate::domain::Channel::parse(pending.channel.as_deref()),
     };
+    crate::distribution::service::count_quietly(
+        &state.db,
+        resolved.procedure.id,
+        data.channel,
+        crate::distribution::service::Counter::Login,
+    )
+    .await;
     // A new login replaces any previous citizen session (session fixation).
     if let Err(e) =
         session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await
@@ -413,7 +420,7 @@ pub async fn discard(
     match citizen::discard(&state, &headers, &m, &s).await {
         Ok(()) => {
             let feedback = Feedback {
-                errors: vec![("login".to_owned(), "Votre demande a été abandonnée : vos réponses ont été effacées et rien n'a été envoyé.".to_owned())],
+                errors: vec![("notice".to_owned(), "Votre demande a été abandonnée : vos réponses ont été effacées et rien n'a été envoyé.".to_owned())],
                 ..Feedback::default()
             };
             // Shown with the notice style of the landing page.

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod citizen;
+pub mod distribution;
 pub mod security;
 
 use crate::{error::AppError, state::AppState, ui::Feedback};
@@ -46,6 +47,9 @@ pub fn provide_render_context(state: &AppState) {
     }
 }
 
+/// Marks the internal request of a re-render.
+pub const RERENDER_HEADER: &str = "x-iclefs-rerender";
+
 /// Renders the page at `path` again, with `feedback` in context and `status` on the response.
 pub async fn rerender(
     state: &AppState,
@@ -64,6 +68,10 @@ pub async fn rerender(
         move || crate::shell(options.clone()),
     );
     let mut request = Request::get(path).body(Body::empty()).unwrap_or_default();
+    // Lets page loaders tell a re-render from a visit (statistics count visits only).
+    request
+        .headers_mut()
+        .insert(RERENDER_HEADER, header::HeaderValue::from_static("1"));
     for name in [
         header::COOKIE,
         header::ACCEPT_LANGUAGE,
@@ -136,6 +144,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/services/{id}/publish", post(admin::publish))
         .route("/admin/services/{id}/close", post(admin::close))
         .route("/admin/submissions/{id}/status", post(admin::set_status))
+        .route("/admin/services/{id}/qr.svg", get(distribution::qr_svg))
+        .route("/admin/services/{id}/qr.png", get(distribution::qr_png))
+        .route(
+            "/admin/services/{id}/affiche.pdf",
+            get(distribution::poster_pdf),
+        )
+        .route("/q/{code}", get(distribution::short_link))
         .route("/auth/{m}/login", post(citizen::login))
         .route("/auth/{m}/callback", get(citizen::callback))
         .route("/auth/{m}/logout", post(citizen::logout))

@@ -192,6 +192,13 @@ impl Page {
         Some(rest.get(..rest.find('"')?)?.replace("&amp;", "&"))
     }
 
+    /// The first link whose `href` starts with `prefix` (e.g. `/admin/submissions/`).
+    pub fn link_to(&self, prefix: &str) -> Option<String> {
+        let needle = format!("href=\"{prefix}");
+        let rest = self.body.split(&needle).nth(1)?;
+        Some(format!("{prefix}{}", rest.split('"').next()?))
+    }
+
     /// Every distinct `name="f-…"` input of a citizen form, in order.
     pub fn field_names(&self) -> Vec<String> {
         let mut names = Vec::new();

@@ -23,13 +23,7 @@ async fn agents_only_see_their_municipality() {
         .await;
     citizen.post(&format!("{service}/envoyer"), &[]).await;
     let inbox = admin.get("/admin/inbox").await;
-    let detail = inbox
-        .body
-        .split("href=\"/admin/submissions/")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .map(|id| format!("/admin/submissions/{id}"))
-        .expect("detail");
+    let detail = inbox.link_to("/admin/submissions/").expect("detail");
 
     let other = app.browser();
     other.admin_login("agent@autreville.test").await;

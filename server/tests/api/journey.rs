@@ -90,13 +90,7 @@ async fn a_citizen_submits_and_an_agent_processes_it() {
     let inbox = admin.get("/admin/inbox").await;
     assert!(inbox.body.contains(&reference));
     assert!(inbox.body.contains("À traiter (1)"));
-    let detail_path = inbox
-        .body
-        .split("href=\"/admin/submissions/")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .map(|id| format!("/admin/submissions/{id}"))
-        .expect("detail link");
+    let detail_path = inbox.link_to("/admin/submissions/").expect("detail link");
     let detail = admin.get(&detail_path).await;
     assert!(detail.body.contains("DUBOIS") && detail.body.contains("B-123456"));
     let processed = admin
@@ -201,4 +195,75 @@ async fn the_submission_queues_a_receipt_and_a_notice_without_personal_data() {
         !notice_text.contains("DUBOIS") && !notice_text.contains("AB-123-CD"),
         "{notice_text}"
     );
+}
+
+#[tokio::test]
+async fn stopping_at_the_recap_discards_the_draft_and_says_so() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (_, service) = admin.publish_library_service("Location de salle").await;
+    let citizen = app.browser();
+    let names = citizen.citizen_login(&service, "test").await.field_names();
+    citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "B-9"), (names[1].as_str(), "Jeunesse")],
+        )
+        .await;
+    assert_eq!(
+        citizen
+            .get(&format!("{service}/recapitulatif"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let stopped = citizen.post(&format!("{service}/abandonner"), &[]).await;
+    assert_eq!(stopped.status, StatusCode::OK);
+    assert!(stopped.body.contains("Votre demande a été abandonnée"));
+    // The draft is gone: the recap sends back to an empty form, and nothing was submitted.
+    assert_eq!(
+        citizen
+            .get(&format!("{service}/recapitulatif"))
+            .await
+            .status,
+        StatusCode::FOUND
+    );
+    let form = citizen.get(&format!("{service}/formulaire")).await;
+    assert!(!form.body.contains("B-9"));
+    assert_eq!(app.submissions().await, 0);
+}
+
+#[tokio::test]
+async fn a_draft_survives_the_end_of_the_identity_session() {
+    use app::db::entities::session;
+    use sea_orm::EntityTrait;
+
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (_, service) = admin.publish_library_service("Inscription scolaire").await;
+    let citizen = app.browser();
+    let names = citizen.citizen_login(&service, "test").await.field_names();
+    citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "Classe de CE2")],
+        )
+        .await;
+    // The FranceConnect session ends (expiry or logout): every session row disappears.
+    session::Entity::delete_many()
+        .exec(&app.db)
+        .await
+        .expect("delete sessions");
+    let page = citizen.get(&format!("{service}/formulaire")).await;
+    assert_eq!(
+        page.status,
+        StatusCode::FOUND,
+        "back to the service page to log in again"
+    );
+    // Logging in again finds what was typed.
+    let form = citizen.citizen_login(&service, "test").await;
+    assert!(form.body.contains("Classe de CE2"));
 }

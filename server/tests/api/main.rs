@@ -11,6 +11,8 @@
 )]
 
 mod bad_input;
+mod concurrency;
+mod distribution;
 mod helpers;
 mod identity;
 mod isolation;

@@ -14,6 +14,7 @@ pub struct Model {
     pub acr_requested: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    pub channel: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

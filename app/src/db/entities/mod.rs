@@ -4,6 +4,7 @@
 pub mod admin_membership;
 pub mod admin_user;
 pub mod auth_request;
+pub mod channel_stat;
 pub mod draft;
 pub mod field_definition;
 pub mod field_value;
