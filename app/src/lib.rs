@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/services/:id") view=admin::EditorView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/:id/affiche") view=admin::PosterView ssr=ssr.clone() />
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
+                <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/submissions/:id") view=admin::DetailView ssr=ssr.clone() />
             </Routes>
         </Router>

@@ -61,6 +61,7 @@ pub async fn seed_if_empty(
         contact_email: Set(format!("mairie@{}.iclefs.test", plan.municipality_slug)),
         notification_email: Set(format!("accueil@{}.iclefs.test", plan.municipality_slug)),
         created_at: Set(now),
+        accent_color: Set(crate::domain::color::DEFAULT_ACCENT.to_owned()),
     }
     .insert(&txn)
     .await?;

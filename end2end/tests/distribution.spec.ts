@@ -59,3 +59,18 @@ test('the printable poster page is accessible', async ({ browser }) => {
   await expect(admin.getByRole('img', { name: /QR code ouvrant/ })).toBeVisible();
   await expectNoAxeViolations(admin);
 });
+
+test('the settings page refuses a colour that fails the contrast check', async ({ browser }) => {
+  const context = await browser.newContext();
+  const admin = await context.newPage();
+  await adminLogin(admin);
+  await admin.getByRole('link', { name: 'Paramètres' }).click();
+  await admin.getByLabel('Couleur principale').fill('#ffff00');
+  await admin.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(admin.getByText(/trop claire/).first()).toBeVisible();
+  await expectNoAxeViolations(admin);
+  await admin.getByLabel('Couleur principale').fill('#1d4ed8');
+  await admin.getByRole('button', { name: 'Enregistrer' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Paramètres enregistrés.');
+  await expectNoAxeViolations(admin);
+});

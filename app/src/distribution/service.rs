@@ -5,7 +5,7 @@ use crate::{
     auth::CurrentAdmin,
     crypto::random_bytes,
     db::entities::{channel_stat, procedure},
-    domain::{Channel, reference::REFERENCE_ALPHABET},
+    domain::{AccentColor, Channel, reference::REFERENCE_ALPHABET},
     error::{AppError, AppResult},
     procedures::service::find_owned,
     state::AppState,
@@ -193,13 +193,23 @@ fn escape_attr(raw: &str) -> String {
 
 /// The line to paste into any CMS: one link, inline styles only (CMS editors strip `<style>`
 /// and scripts), a visible focus outline kept, text and colours at more than 4.5:1 contrast.
-pub fn embed_line(url: &str, title: &str, municipality: &str) -> String {
+pub fn embed_line(url: &str, title: &str, municipality: &str, accent: AccentColor) -> String {
     format!(
-        r#"<a href="{url}" title="{label} – {muni} (service en ligne)" style="display:inline-block;padding:12px 20px;background:#1d4ed8;color:#ffffff;font:600 16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;text-decoration:underline;text-underline-offset:3px;border-radius:6px;border:2px solid #1d4ed8">{label}</a>"#,
+        r#"<a href="{url}" title="{label} – {muni} (service en ligne)" style="display:inline-block;padding:12px 20px;background:{accent};color:#ffffff;font:600 16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;text-decoration:underline;text-underline-offset:3px;border-radius:6px;border:2px solid {accent}">{label}</a>"#,
         url = escape_attr(url),
         label = escape_attr(title),
         muni = escape_attr(municipality),
+        accent = accent,
     )
+}
+
+/// The municipality's accent colour (the default one if the stored value is unusable).
+pub async fn accent<C: ConnectionTrait>(db: &C, municipality_id: Uuid) -> AppResult<AccentColor> {
+    let m = crate::db::entities::municipality::Entity::find_by_id(municipality_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(AccentColor::parse(&m.accent_color).unwrap_or_else(|_| AccentColor::default_accent()))
 }
 
 /// Everything the console's distribution section shows.
@@ -233,6 +243,7 @@ pub async fn distribution(
             &format!("{short_url}?src=site"),
             &p.title,
             &admin.municipality_name,
+            accent(&state.db, admin.municipality_id).await?,
         ),
         qr_svg: qr_svg(&qr_url)?,
         short_url,
@@ -288,6 +299,7 @@ mod tests {
             "https://x.example/q/ABC?src=site",
             "Cantine <script>alert(1)</script> & \"repas\"",
             "Démo",
+            AccentColor::default_accent(),
         );
         assert!(line.starts_with("<a ") && line.ends_with("</a>"));
         assert!(!line.to_lowercase().contains("<script"));

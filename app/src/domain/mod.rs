@@ -6,6 +6,7 @@
 
 pub mod channel;
 pub mod claims;
+pub mod color;
 pub mod field;
 pub mod identity;
 pub mod reference;
@@ -14,6 +15,7 @@ pub mod status;
 
 pub use channel::Channel;
 pub use claims::IdentityClaim;
+pub use color::AccentColor;
 pub use field::{FieldDefinition, FieldError, FieldKind, FieldValues};
 pub use identity::CertifiedIdentity;
 pub use reference::SubmissionReference;

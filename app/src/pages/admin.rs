@@ -682,3 +682,78 @@ fn detail_page(header: AdminHeader, d: SubmissionDetail, notice: Option<String>)
         </AdminLayout>
     }
 }
+
+/// The municipality's settings shown to its admins.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MunicipalitySettings {
+    pub name: String,
+    pub accent_color: String,
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/settings")]
+pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    let accent = crate::distribution::service::accent(&state.db, admin.municipality_id).await?;
+    Ok((
+        header,
+        MunicipalitySettings {
+            name: admin.municipality_name,
+            accent_color: accent.to_string(),
+        },
+    ))
+}
+
+/// Municipality settings: the accent colour used on citizen pages and in the HTML line.
+#[component]
+pub fn SettingsView() -> impl IntoView {
+    let feedback = use_feedback();
+    let saved = query("enregistre").is_some();
+    view! {
+        <Suspense>
+            {move || {
+                let feedback = feedback.clone();
+                Suspend::new(async move {
+                    match load_settings().await {
+                        Ok((header, settings)) => settings_page(header, settings, feedback, saved).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn settings_page(
+    header: AdminHeader,
+    settings: MunicipalitySettings,
+    feedback: crate::ui::Feedback,
+    saved: bool,
+) -> impl IntoView {
+    let error = feedback.error_for("accent_color");
+    let summary = feedback.errors.clone();
+    let value = feedback
+        .value("accent_color")
+        .unwrap_or(settings.accent_color);
+    view! {
+        <AdminLayout title="Paramètres de la commune" municipality=header.municipality user=header.user>
+            <h1>{format!("Paramètres – {}", settings.name)}</h1>
+            {saved.then(|| view! { <p class="notice notice--success" role="status">"Paramètres enregistrés."</p> })}
+            <ErrorSummary errors=summary />
+            <form method="post" action="/admin/settings" class="form" novalidate="novalidate">
+                <div class=if error.is_some() { "field field--error" } else { "field" }>
+                    <label for="accent_color">"Couleur principale"</label>
+                    <p class="hint" id="accent-help">
+                        "Utilisée pour les boutons des pages citoyennes et pour la ligne HTML du site de la commune. Le texte y est blanc : la couleur doit être assez foncée (contraste d'au moins 4,5:1, exigence RGAA)."
+                    </p>
+                    {error.clone().map(|m| view! { <p class="field-error" id="accent_color-error">{m}</p> })}
+                    <input type="text" id="accent_color" name="accent_color" value=value inputmode="text" autocomplete="off"
+                        aria-describedby=if error.is_some() { "accent-help accent_color-error" } else { "accent-help" }
+                        aria-invalid=error.is_some().then_some("true") />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button">"Enregistrer"</button>
+                </div>
+            </form>
+        </AdminLayout>
+    }
+}

@@ -92,7 +92,7 @@ fn landing(
     let open = service.state.accepts_submissions();
     let claims = service.claims.clone();
     view! {
-        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo>
+        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
             <h1>{service.title.clone()}</h1>
             {(!service.description.is_empty())
                 .then(|| view! { <p class="lead">{service.description.clone()}</p> })}
@@ -231,7 +231,7 @@ fn form_page(page: FormPage) -> impl IntoView {
     let errors = page.errors.clone();
     let answers = page.answers.clone();
     view! {
-        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo>
+        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
             <p class="step">"Étape 1 sur 2 – Votre demande"</p>
             <h1>{service.title.clone()}</h1>
             <ErrorSummary errors=summary />
@@ -380,7 +380,7 @@ fn recap_page(page: RecapPage) -> impl IntoView {
     let service = page.service;
     let path = service_path(&service);
     view! {
-        <CitizenLayout title=format!("Vérification – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo>
+        <CitizenLayout title=format!("Vérification – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
             <p class="step">"Étape 2 sur 2 – Vérification"</p>
             <h1>"Vérifiez votre demande"</h1>
             <p class="lead">{service.title.clone()}</p>
@@ -442,7 +442,7 @@ pub fn ConfirmationView() -> impl IntoView {
 fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl IntoView {
     let service = page.service;
     view! {
-        <CitizenLayout title=format!("Demande envoyée – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo>
+        <CitizenLayout title=format!("Demande envoyée – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
             {notice.map(|n| view! { <p class="notice notice--warning" role="alert">{n}</p> })}
             <div class="notice notice--success">
                 <h1>"Demande envoyée"</h1>

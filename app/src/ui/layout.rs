@@ -10,10 +10,14 @@ pub fn CitizenLayout(
     #[prop(into)] title: String,
     #[prop(into)] municipality: String,
     #[prop(optional)] demo: bool,
+    /// Municipality slug: loads its colours (`/theme/{slug}.css`).
+    #[prop(optional)]
+    theme: Option<String>,
     children: Children,
 ) -> impl IntoView {
     view! {
         <Title text=escape_title(&format!("{title} – {municipality}")) />
+        {theme.map(|slug| view! { <leptos_meta::Stylesheet href=format!("/theme/{slug}.css") /> })}
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         {demo
             .then(|| {
@@ -62,6 +66,7 @@ pub fn AdminLayout(
                     <ul>
                         <li><a href="/admin">"Tableau de bord"</a></li>
                         <li><a href="/admin/inbox">"Boîte de réception"</a></li>
+                        <li><a href="/admin/settings">"Paramètres"</a></li>
                         <li>
                             <form method="post" action="/admin/logout" class="inline-form">
                                 <button type="submit" class="link-button">

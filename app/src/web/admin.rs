@@ -15,6 +15,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<CurrentAdmin, Response> {
@@ -294,5 +295,56 @@ impl IntoResponse for AppError {
         let status =
             StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, self.to_string()).into_response()
+    }
+}
+
+/// Saves the municipality's settings (owners only); a colour that fails the contrast check is
+/// refused with the measured ratio.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if admin.role != "owner" {
+        return error_page(&state, &headers, AppError::Forbidden).await;
+    }
+    let form = match parse_form(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let raw = form_value(&form, "accent_color").unwrap_or_default();
+    let color = match crate::domain::AccentColor::parse(raw) {
+        Ok(c) => c,
+        Err(e) => {
+            let feedback = Feedback {
+                errors: vec![("accent_color".to_owned(), e.0)],
+                values: values(&form),
+                ..Feedback::default()
+            };
+            return rerender(
+                &state,
+                &headers,
+                "/admin/settings",
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let updated = crate::db::entities::municipality::Entity::update_many()
+        .col_expr(
+            crate::db::entities::municipality::Column::AccentColor,
+            sea_orm::sea_query::Expr::value(color.to_string()),
+        )
+        .filter(crate::db::entities::municipality::Column::Id.eq(admin.municipality_id))
+        .exec(&state.db)
+        .await;
+    match updated {
+        Ok(_) => see_other("/admin/settings?enregistre=1"),
+        Err(e) => error_page(&state, &headers, e.into()).await,
     }
 }

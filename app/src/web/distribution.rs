@@ -17,6 +17,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -173,4 +174,38 @@ pub async fn count_visits(
         .await;
     }
     response
+}
+
+/// `/theme/{municipality}.css`: the municipality's colours as CSS custom properties. A separate
+/// stylesheet (not an inline style) keeps the strict CSP intact.
+pub async fn theme_css(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let slug = file.strip_suffix(".css").unwrap_or_default();
+    let municipality = crate::db::entities::municipality::Entity::find()
+        .filter(crate::db::entities::municipality::Column::Slug.eq(slug))
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten();
+    let Some(m) = municipality else {
+        return (axum::http::StatusCode::NOT_FOUND, "").into_response();
+    };
+    let accent = crate::domain::AccentColor::parse(&m.accent_color)
+        .unwrap_or_else(|_| crate::domain::AccentColor::default_accent());
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        format!(
+            ":root{{--color-accent:{accent};--color-accent-hover:{}}}\n",
+            accent.darker()
+        ),
+    )
+        .into_response()
 }

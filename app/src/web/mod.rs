@@ -151,6 +151,8 @@ pub fn routes() -> Router<AppState> {
             get(distribution::poster_pdf),
         )
         .route("/q/{code}", get(distribution::short_link))
+        .route("/theme/{file}", get(distribution::theme_css))
+        .route("/admin/settings", post(admin::save_settings))
         .route("/auth/{m}/login", post(citizen::login))
         .route("/auth/{m}/callback", get(citizen::callback))
         .route("/auth/{m}/logout", post(citizen::logout))

@@ -226,3 +226,41 @@ async fn another_municipality_cannot_download_the_kit() {
     let anonymous = app.browser().get(&format!("{editor}/qr.png")).await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_accent_colour_is_contrast_checked_and_used_everywhere() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (editor, service) = admin.publish_library_service("Jardins familiaux").await;
+
+    let refused = admin
+        .post("/admin/settings", &[("accent_color", "#ffff00")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("trop claire") && refused.body.contains("4,5:1"));
+    let malformed = admin
+        .post("/admin/settings", &[("accent_color", "rouge")])
+        .await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = admin
+        .post("/admin/settings", &[("accent_color", "#8A1538")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+
+    let embed = admin.get(&editor).await.body;
+    assert!(
+        embed.contains("background:#8a1538"),
+        "the HTML line uses the accent colour"
+    );
+    let landing = app.browser().get(&service).await.body;
+    assert!(landing.contains(r#"href="/theme/demo.css""#));
+    let (status, content_type, css) = bytes(&app.browser(), "/theme/demo.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/css"));
+    assert!(String::from_utf8_lossy(&css).contains("--color-accent:#8a1538"));
+    assert_eq!(
+        bytes(&app.browser(), "/theme/nowhere.css").await.0,
+        StatusCode::NOT_FOUND
+    );
+}

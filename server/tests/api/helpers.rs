@@ -127,6 +127,7 @@ impl TestApp {
             contact_email: Set(format!("mairie@{slug}.test")),
             notification_email: Set(format!("accueil@{slug}.test")),
             created_at: Set(now),
+            accent_color: Set("#8a1538".to_owned()),
         }
         .insert(&self.db)
         .await

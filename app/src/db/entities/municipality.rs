@@ -13,6 +13,7 @@ pub struct Model {
     pub contact_email: String,
     pub notification_email: String,
     pub created_at: DateTimeUtc,
+    pub accent_color: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
