@@ -55,6 +55,11 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], after `adjust` has changed the configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = std::env::temp_dir().join(format!("iclefs-test-{}", Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let database_url = fresh_database(&dir).await;
@@ -63,7 +68,7 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let base = format!("http://{addr}");
-        let config = Config {
+        let mut config = Config {
             mode: ModeArg::Demo,
             listen: addr,
             public_url: base.clone(),
@@ -79,6 +84,7 @@ impl TestApp {
             seed_fc_client_id: String::new(),
             seed_fc_client_secret: String::new(),
         };
+        adjust(&mut config);
         let built = server::startup::build(&config).await.expect("build app");
         let db = built.state.db.clone();
         tokio::spawn(server::startup::serve(built, listener));

@@ -18,3 +18,4 @@ mod identity;
 mod isolation;
 mod journey;
 mod migrations;
+mod production;
