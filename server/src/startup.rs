@@ -153,6 +153,10 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
             state.clone(),
             app::web::security::csrf,
         ))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(app::web::rate_limit::RateLimiter::default()),
+            app::web::rate_limit::middleware,
+        ))
         .layer(middleware::from_fn(app::web::security::headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
@@ -184,11 +188,17 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
         built.state.settings.mail_from.clone(),
         host,
     ));
-    axum::serve(listener, built.router.into_make_service())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // The peer address feeds the rate limits (never a client-supplied header).
+    axum::serve(
+        listener,
+        built
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod citizen;
 pub mod distribution;
+pub mod rate_limit;
 pub mod security;
 
 use crate::{error::AppError, state::AppState, ui::Feedback};

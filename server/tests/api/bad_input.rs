@@ -221,3 +221,40 @@ async fn the_builder_refuses_bad_definitions_and_saves_nothing() {
             .contains("Adresse électronique ou mot de passe incorrect.")
     );
 }
+
+#[tokio::test]
+async fn password_guessing_is_rate_limited() {
+    let app = TestApp::spawn().await;
+    let guesser = app.browser();
+    for _ in 0..10 {
+        let page = guesser
+            .post(
+                "/admin/login",
+                &[("email", ADMIN_EMAIL), ("password", "guess")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    }
+    let response = guesser
+        .client
+        .post(format!("{}/admin/login", app.base))
+        .form(&[("email", ADMIN_EMAIL), ("password", "guess")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&retry));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("Trop de tentatives")
+    );
+}
