@@ -55,15 +55,23 @@ const provider = new Provider(ISSUER, {
   features: {
     devInteractions: { enabled: false }, jwtUserinfo: { enabled: true }, claimsParameter: { enabled: true },
     revocation: { enabled: true },
+    pushedAuthorizationRequests: { enabled: false }, // FC has no PAR endpoint
     rpInitiatedLogout: { enabled: true, async logoutSource(ctx, form) {
       // No confirmation page, like FranceConnect.
       ctx.body = `<!DOCTYPE html><html lang="fr"><head><title>Déconnexion</title></head><body>${form.replace('</form>', '<input type="hidden" name="logout" value="yes"><button>Continuer</button></form>')}<script>document.forms[0].submit()</script></body></html>`;
     } },
   },
   enabledJWA: { idTokenSigningAlgValues: ['ES256', 'RS256'], userinfoSigningAlgValues: ['ES256', 'RS256'] },
+  // FranceConnect's own parameter checks (identity.md §1.2). A failed check is redirected to the
+  // client's callback as ?error=invalid_request&error_description&state, as FC does.
   extraParams: {
-    async acr_values(ctx, v) { if (ctx.oidc.route === 'authorization' && !v) throw new errors.InvalidRequest('acr_values is required'); },
+    async acr_values(ctx, v) {
+      if (ctx.oidc.route !== 'authorization') return;
+      if (!v) throw new errors.InvalidRequest('acr_values is required');
+      if (v.split(' ').some((acr) => acr !== 'eidas1')) throw new errors.InvalidRequest('acr_values must be eidas1');
+    },
     async nonce(ctx, v) { if (ctx.oidc.route === 'authorization' && (!v || v.length < 32)) throw new errors.InvalidRequest('nonce too short'); },
+    async state(ctx, v) { if (ctx.oidc.route === 'authorization' && (!v || v.length < 32)) throw new errors.InvalidRequest('state too short'); },
     idp_hint: null,
   },
   ttl: { AccessToken: 60, AuthorizationCode: 30, IdToken: 60, Interaction: 1800, Session: 1800, Grant: 1800 },

@@ -40,9 +40,12 @@ pub const CITIZEN_POSTS: Limit = Limit {
     window: Duration::from_secs(60),
 };
 
+/// Start and count of the current window, per (client IP, bucket).
+type Windows = HashMap<(IpAddr, &'static str), (Instant, u32)>;
+
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(IpAddr, &'static str), (Instant, u32)>>,
+    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {
