@@ -78,7 +78,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:m/:s/formulaire") view=citizen::FormView ssr=ssr.clone() />
                 <Route path=path!("/s/:m/:s/recapitulatif") view=citizen::RecapView ssr=ssr.clone() />
                 <Route path=path!("/s/:m/:s/confirmation") view=citizen::ConfirmationView ssr=ssr.clone() />
-                <Route path=path!("/s/:m/deconnexion") view=citizen::LoggedOutView ssr=ssr.clone() />
+                <Route path=path!("/deconnexion/:m") view=citizen::LoggedOutView ssr=ssr.clone() />
                 <Route path=path!("/admin/login") view=admin::LoginView ssr=ssr.clone() />
                 <Route path=path!("/admin") view=admin::DashboardView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/new") view=admin::NewServiceView ssr=ssr.clone() />

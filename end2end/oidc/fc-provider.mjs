@@ -1,8 +1,9 @@
 // FranceConnect v2 stand-in for the browser suite, built on panva's oidc-provider (the library
 // FranceConnect's own core runs). It behaves like FC v2 on the points i-CLEFS must respect:
-// code flow only, acr_values=eidas1 required, state and nonce of 32+ characters, client_secret_post,
-// ES256 id_token, ES256-signed application/jwt userinfo, pairwise sub, claims per scope, logout
-// through /session/end. Personas are FranceConnect's test identities (identity.md §1.7).
+// code flow only, acr_values=eidas1 required, state and nonce of 32+ characters, client_secret_post
+// only (HTTP Basic refused), ES256 id_token, ES256-signed application/jwt userinfo, pairwise sub,
+// claims per scope, logout through /session/end without confirmation. Personas are FranceConnect's
+// test identities (identity.md §1.7).
 import express from 'express';
 import crypto from 'node:crypto';
 import { Provider, errors } from 'oidc-provider';
@@ -82,6 +83,18 @@ const provider = new Provider(ISSUER, {
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
 });
 provider.proxy = false;
+
+// oidc-provider treats client_secret_basic and client_secret_post as interchangeable; FranceConnect
+// does not (identity.md §1.3): an Authorization: Basic header on /token is refused outright, so a
+// client that forgets AuthType::RequestBody fails here as it would against the real service.
+provider.use(async (ctx, next) => {
+  if (ctx.method === 'POST' && ctx.path.endsWith('/token') && /^basic /i.test(ctx.get('authorization'))) {
+    ctx.status = 401;
+    ctx.body = { error: 'invalid_client', error_description: 'client_secret_basic is not accepted, use client_secret_post' };
+    return;
+  }
+  await next();
+});
 
 const page = (title, body) => `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${title}</title></head>
 <body><main><h1>${title}</h1>${body}</main></body></html>`;

@@ -299,7 +299,7 @@ pub async fn logout(
     Path(m): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let done = format!("/s/{m}/deconnexion");
+    let done = format!("/deconnexion/{m}");
     let municipality = municipality::Entity::find()
         .filter(municipality::Column::Slug.eq(m.as_str()))
         .one(&state.db)
@@ -347,7 +347,7 @@ pub async fn logout_callback(
     Path(m): Path<String>,
     Query(_q): Query<HashMap<String, String>>,
 ) -> Response {
-    see_other(&format!("/s/{m}/deconnexion"))
+    see_other(&format!("/deconnexion/{m}"))
 }
 
 pub async fn save_form(

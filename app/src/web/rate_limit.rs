@@ -26,10 +26,11 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Admin login: 10 attempts a minute per IP (démarches-simplifiées allows 25 per 15 s).
+/// Admin login: 20 attempts a minute per IP (démarches-simplifiées allows 25 per 15 s); a
+/// town hall's agents often share one public address.
 pub const ADMIN_LOGIN: Limit = Limit {
     bucket: "admin-login",
-    max: 10,
+    max: 20,
     window: Duration::from_secs(60),
 };
 

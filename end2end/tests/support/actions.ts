@@ -1,20 +1,43 @@
 // What users do, by role and label (the way assistive technologies see the page).
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { expectNoAxeViolations } from './checks';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './env';
+import { statusBadge } from './locators';
 
-export const ADMIN_EMAIL = process.env.ICLEFS_E2E_ADMIN_EMAIL || 'admin@demo.iclefs.test';
-export const ADMIN_PASSWORD = process.env.ICLEFS_E2E_ADMIN_PASSWORD || 'demo-admin-password-2026';
+export { ADMIN_EMAIL, ADMIN_PASSWORD };
 
-export async function adminLogin(page: Page) {
+/** Signs in to the admin console and waits for the dashboard ("Tableau de bord – <commune>"). */
+export async function adminLogin(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
   await page.goto('/admin/login');
-  await page.getByLabel('Adresse électronique').fill(ADMIN_EMAIL);
-  await page.getByLabel('Mot de passe').fill(ADMIN_PASSWORD);
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Tableau de bord');
 }
 
-/** Creates and publishes the library service of the first journey; returns its public path. */
-export async function createLibraryService(page: Page, title: string): Promise<string> {
+/** A fresh admin session in its own context (axe-core requires pages from browser.newContext()). */
+export async function newAdminPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await adminLogin(page);
+  return page;
+}
+
+export interface CreateServiceOptions {
+  /** Run axe-core on each admin page of the creation (the new-service form and the editor). */
+  checkAccessibility?: boolean;
+}
+
+/**
+ * From the dashboard: creates the library service of the first journey (birth name, given names
+ * and birth date from FranceConnect; a required short text and a single choice), publishes it and
+ * returns its public path, /s/demo/<slug>.
+ */
+export async function createLibraryService(page: Page, title: string, options: CreateServiceOptions = {}): Promise<string> {
+  const axe = options.checkAccessibility ? () => expectNoAxeViolations(page) : async () => {};
   await page.getByRole('link', { name: 'Créer un service' }).click();
+  await expect(page).toHaveURL(/\/admin\/services\/new$/);
+  await axe();
   await page.getByLabel('Titre du service').fill(title);
   await page.getByLabel('Description').fill('Inscription annuelle à la médiathèque municipale.');
   for (const claim of ['Nom de naissance', 'Prénoms', 'Date de naissance']) {
@@ -23,25 +46,40 @@ export async function createLibraryService(page: Page, title: string): Promise<s
   await page.getByRole('button', { name: 'Créer le service' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
 
-  await page.getByLabel('Libellé du champ').fill('Numéro de carte de lecteur');
-  await page.getByLabel('Type de champ').selectOption({ label: 'Texte court' });
-  await page.getByLabel('Réponse obligatoire').check();
-  await page.getByRole('button', { name: 'Ajouter le champ' }).click();
-  await page.getByLabel('Libellé du champ').fill('Section préférée');
-  await page.getByLabel('Type de champ').selectOption({ label: 'Choix unique' });
-  await page.getByLabel('Options (une par ligne)').fill('Jeunesse\nAdultes\nBandes dessinées');
-  await page.getByRole('button', { name: 'Ajouter le champ' }).click();
+  await addField(page, { label: 'Numéro de carte de lecteur', kind: 'Texte court', required: true });
+  await addField(page, { label: 'Section préférée', kind: 'Choix unique', options: ['Jeunesse', 'Adultes', 'Bandes dessinées'] });
   await expect(page.getByText('Numéro de carte de lecteur', { exact: true })).toBeVisible();
   await expect(page.getByText('Section préférée', { exact: true })).toBeVisible();
+  await axe();
 
   await page.getByRole('button', { name: 'Publier' }).click();
-  await expect(page.locator('.status')).toHaveText('En ligne');
+  await expect(statusBadge(page)).toHaveText('En ligne');
   const href = await page.getByRole('link', { name: 'Ouvrir le service' }).getAttribute('href');
-  expect(href).toMatch(/\/s\/demo\/[a-z0-9-]+$/);
-  return new URL(href!).pathname;
+  const path = new URL(href ?? '', page.url()).pathname;
+  expect(path).toMatch(/^\/s\/demo\/[a-z0-9-]+$/);
+  await axe();
+  return path;
 }
 
-/** Fills the FranceConnect stand-in's login form. */
+export interface FieldSpec {
+  label: string;
+  /** The visible option of "Type de champ", e.g. "Texte court", "Choix unique". */
+  kind: string;
+  required?: boolean;
+  options?: string[];
+}
+
+/** Adds one question with the editor's "Ajouter un champ" form. */
+export async function addField(page: Page, field: FieldSpec) {
+  await page.getByLabel('Libellé du champ').fill(field.label);
+  await page.getByLabel('Type de champ').selectOption({ label: field.kind });
+  if (field.required) await page.getByLabel('Réponse obligatoire').check();
+  if (field.options) await page.getByLabel('Options (une par ligne)').fill(field.options.join('\n'));
+  await page.getByRole('button', { name: 'Ajouter le champ' }).click();
+  await expect(page.getByText(field.label, { exact: true })).toBeVisible();
+}
+
+/** Fills the FranceConnect stand-in's login form (oidc/fc-provider.mjs); every persona's password is 123. */
 export async function franceConnectLogin(page: Page, login = 'test', password = '123') {
   await page.getByLabel('Identifiant').fill(login);
   await page.getByLabel('Mot de passe').fill(password);

@@ -226,7 +226,7 @@ async fn the_builder_refuses_bad_definitions_and_saves_nothing() {
 async fn password_guessing_is_rate_limited() {
     let app = TestApp::spawn().await;
     let guesser = app.browser();
-    for _ in 0..10 {
+    for _ in 0..20 {
         let page = guesser
             .post(
                 "/admin/login",

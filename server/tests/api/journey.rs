@@ -267,3 +267,35 @@ async fn a_draft_survives_the_end_of_the_identity_session() {
     let form = citizen.citizen_login(&service, "test").await;
     assert!(form.body.contains("Classe de CE2"));
 }
+
+#[tokio::test]
+async fn logging_out_ends_both_sessions_and_lands_on_a_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (_, service) = admin.publish_library_service("Recensement citoyen").await;
+    let citizen = app.browser();
+    citizen.citizen_login(&service, "test").await;
+
+    // RP-initiated logout: to the provider's end_session with id_token_hint, then back.
+    let out = citizen.post("/auth/demo/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let end_session = url::Url::parse(&out.location.expect("end_session")).expect("url");
+    assert_eq!(end_session.path(), "/demo-idp/session/end");
+    let params: std::collections::HashMap<_, _> = end_session.query_pairs().into_owned().collect();
+    assert!(params.contains_key("id_token_hint") && params["state"].len() >= 32);
+    let back = citizen
+        .get(end_session.as_str())
+        .await
+        .location
+        .expect("back");
+    let done = citizen.get(&back).await.location.expect("done page");
+    let page = citizen.get(&done).await;
+    assert_eq!(page.status, StatusCode::OK, "{done}");
+    assert!(page.body.contains("Vous êtes déconnecté"));
+    // The local session is gone: the form asks to log in again.
+    assert_eq!(
+        citizen.get(&format!("{service}/formulaire")).await.status,
+        StatusCode::FOUND
+    );
+}

@@ -1,0 +1,13 @@
+// Everything the suite reads from the environment, in one place (playwright.config.ts included).
+
+/** Port of the FranceConnect stand-in; the app is seeded with its issuer (xtask: 4100). */
+export const FC_PORT = Number(process.env.FC_PORT || 4100);
+export const FC_ISSUER = `http://127.0.0.1:${FC_PORT}/api/v2`;
+
+/** The app under test: started by Playwright from ICLEFS_E2E_SERVER_CMD, always on this address. */
+export const APP_URL = 'http://127.0.0.1:3100';
+export const SERVER_CMD = process.env.ICLEFS_E2E_SERVER_CMD || undefined;
+
+/** The demo municipality's seeded administrator. */
+export const ADMIN_EMAIL = process.env.ICLEFS_E2E_ADMIN_EMAIL || 'admin@demo.iclefs.test';
+export const ADMIN_PASSWORD = process.env.ICLEFS_E2E_ADMIN_PASSWORD || 'demo-admin-password-2026';
