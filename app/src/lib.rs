@@ -13,6 +13,7 @@ pub mod distribution;
 pub mod domain;
 pub mod error;
 pub mod inbox;
+pub mod notifications;
 pub mod pages;
 pub mod procedures;
 pub mod ui;
@@ -25,8 +26,6 @@ pub mod crypto;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod identity;
-#[cfg(feature = "ssr")]
-pub mod notifications;
 #[cfg(feature = "ssr")]
 pub mod seed;
 #[cfg(feature = "ssr")]
@@ -86,6 +85,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/services/:id/affiche") view=admin::PosterView ssr=ssr.clone() />
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
                 <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
+                <Route path=path!("/admin/courriels") view=admin::TemplatesView ssr=ssr.clone() />
+                <Route path=path!("/admin/courriels/:kind") view=admin::TemplateEditorView ssr=ssr.clone() />
                 <Route path=path!("/admin/submissions/:id") view=admin::DetailView ssr=ssr.clone() />
             </Routes>
         </Router>

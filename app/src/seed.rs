@@ -62,6 +62,8 @@ pub async fn seed_if_empty(
         notification_email: Set(format!("accueil@{}.iclefs.test", plan.municipality_slug)),
         created_at: Set(now),
         accent_color: Set(crate::domain::color::DEFAULT_ACCENT.to_owned()),
+        mail_from: Set(None),
+        notice_includes_answers: Set(false),
     }
     .insert(&txn)
     .await?;

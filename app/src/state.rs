@@ -45,6 +45,11 @@ impl Settings {
         format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
     }
 
+    /// The domain of the `Message-ID`s of this instance's mail.
+    pub fn mail_host(&self) -> &str {
+        self.public_url.host_str().unwrap_or("iclefs.invalid")
+    }
+
     /// Cookies get the `Secure` flag and the `__Host-` prefix whenever the instance is served
     /// over HTTPS; plain-HTTP loopback development keeps working without them.
     pub fn secure_cookies(&self) -> bool {

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_core_tables;
 mod m20261122_000002_add_distribution;
 mod m20261122_000003_add_municipality_branding;
+mod m20261122_000004_add_mail_delivery;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_core_tables::Migration),
             Box::new(m20261122_000002_add_distribution::Migration),
             Box::new(m20261122_000003_add_municipality_branding::Migration),
+            Box::new(m20261122_000004_add_mail_delivery::Migration),
         ]
     }
 }

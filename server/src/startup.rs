@@ -183,10 +183,12 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
         .unwrap_or("iclefs.local")
         .to_owned();
     tokio::spawn(notifications::run_worker(
-        built.state.db.clone(),
-        built.state.mailer.clone(),
-        built.state.settings.mail_from.clone(),
-        host,
+        notifications::outbox::Worker::new(
+            built.state.db.clone(),
+            built.state.mailer.clone(),
+            built.state.settings.mail_from.clone(),
+            host,
+        ),
     ));
     // The peer address feeds the rate limits (never a client-supplied header).
     axum::serve(

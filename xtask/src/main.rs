@@ -212,6 +212,35 @@ fn postgres_url() -> Result<String> {
     Ok(url)
 }
 
+/// A Python virtualenv with the test tools of `tools/python-requirements.txt` (the real SMTP
+/// server of the mail tests), kept next to the build cache; created when missing or outdated.
+fn python_venv(root: &Path) -> Result<PathBuf> {
+    let requirements = root.join("tools").join("python-requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).context("tools/python-requirements.txt")?;
+    let venv = target_dir(root).join("test-venv");
+    let python = venv.join("bin").join("python");
+    let stamp = venv.join("requirements.txt");
+    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(python);
+    }
+    step("Python test tools (virtualenv + pip, from PyPI)");
+    run_cmd(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run_cmd(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, wanted)?;
+    Ok(python)
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -236,8 +265,13 @@ fn test(root: &Path, args: &[String]) -> Result<()> {
             "-D",
             "warnings",
         ]))?;
+        let python = python_venv(root)?;
         step("Rust tests on SQLite");
-        run_cmd(cargo().args(["test", "--workspace", "--exclude", "frontend"]))?;
+        run_cmd(
+            cargo()
+                .args(["test", "--workspace", "--exclude", "frontend"])
+                .env("ICLEFS_TEST_PYTHON", &python),
+        )?;
         step("Rust tests on PostgreSQL");
         let pg = postgres_url()?;
         // Same package selection as the SQLite run, so nothing is rebuilt.
@@ -245,6 +279,7 @@ fn test(root: &Path, args: &[String]) -> Result<()> {
             cargo()
                 .args(["test", "--workspace", "--exclude", "frontend"])
                 .env("ICLEFS_TEST_DATABASE", "postgres")
+                .env("ICLEFS_TEST_PYTHON", &python)
                 .env("ICLEFS_TEST_POSTGRES_URL", pg),
         )?;
     }

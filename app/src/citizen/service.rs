@@ -12,13 +12,12 @@ use crate::{
         submission, submission_transition,
     },
     domain::{
-        FieldDefinition, FieldError, IdentityClaim, ProcedureState, SubmissionReference,
-        SubmissionStatus,
+        FieldError, IdentityClaim, ProcedureState, SubmissionReference, SubmissionStatus,
         field::{RawAnswers, validate_answers},
     },
     error::{AppError, AppResult},
     identity::{ProviderConfig, ProviderPreset},
-    notifications::{EmailPayload, enqueue_email},
+    notifications::service::{SubmissionMail, queue_submission_mails},
     procedures::service::{claims_of, revision_fields},
     state::{AppState, Mode},
 };
@@ -395,11 +394,6 @@ pub async fn submit(
     let submission_id = Uuid::now_v7();
     let now = Utc::now();
     let identity_json = serde_json::to_value(&citizen.identity).unwrap_or_default();
-    let citizen_email = citizen
-        .identity
-        .get(IdentityClaim::Email)
-        .map(str::to_owned)
-        .filter(|e| !e.is_empty());
     let txn = state.db.begin().await?;
     let inserted = submission::ActiveModel {
         id: Set(submission_id),
@@ -455,14 +449,19 @@ pub async fn submit(
     .insert(&txn)
     .await?;
     draft::Entity::delete_by_id(d.id).exec(&txn).await?;
-    queue_emails(
+    queue_submission_mails(
         &txn,
-        state,
-        &r,
-        &reference,
-        &fields,
-        &values,
-        citizen_email.as_deref(),
+        &state.settings,
+        SubmissionMail {
+            municipality: &r.municipality,
+            procedure_title: &r.procedure.title,
+            submission_id,
+            reference: reference.as_str(),
+            identity: &citizen.identity,
+            fields: &fields,
+            values: &values,
+            at: now,
+        },
     )
     .await?;
     txn.commit().await?;
@@ -483,59 +482,6 @@ pub async fn submit(
     .await?;
     tracing::info!(submission.id = %submission_id, municipality.id = %r.municipality.id, "submission received");
     Ok(SubmitOutcome::Created(reference.as_str().to_owned()))
-}
-
-async fn queue_emails<C: ConnectionTrait>(
-    txn: &C,
-    state: &AppState,
-    r: &Resolved,
-    reference: &SubmissionReference,
-    fields: &[FieldDefinition],
-    values: &crate::domain::FieldValues,
-    citizen_email: Option<&str>,
-) -> AppResult<()> {
-    if let Some(to) = citizen_email {
-        let mut text = format!(
-            "Bonjour,\n\n{} a bien reçu votre demande « {} ».\nRéférence : {}\n\nVos réponses :\n",
-            r.municipality.name, r.procedure.title, reference
-        );
-        for f in fields {
-            text.push_str(&format!(
-                "- {} : {}\n",
-                f.label,
-                f.display_answer(values.get(&f.stable_id))
-            ));
-        }
-        text.push_str("\nConservez cette référence pour tout échange avec la mairie.\n");
-        enqueue_email(
-            txn,
-            Some(r.municipality.id),
-            "submission_receipt",
-            &EmailPayload {
-                to: to.to_owned(),
-                subject: format!("Votre demande {reference} a bien été reçue"),
-                text,
-            },
-        )
-        .await?;
-    }
-    // The municipality's notice carries no personal data: only a link to the inbox.
-    enqueue_email(
-        txn,
-        Some(r.municipality.id),
-        "submission_notice",
-        &EmailPayload {
-            to: r.municipality.notification_email.clone(),
-            subject: format!("Nouvelle demande : {}", r.procedure.title),
-            text: format!(
-                "Une nouvelle demande (référence {reference}) a été déposée pour « {} ».\n\nConsultez-la dans la boîte de réception : {}\n",
-                r.procedure.title,
-                state.settings.url("/admin/inbox")
-            ),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// Discards the draft ("Abandonner").

@@ -43,6 +43,13 @@ impl CertifiedIdentity {
         format!("{family} {given}").trim().to_owned()
     }
 
+    /// "Angela Claire Louise DUBOIS": given names then family name, for letters and emails.
+    pub fn full_name(&self) -> String {
+        let family = self.get(IdentityClaim::FamilyName).unwrap_or_default();
+        let given = self.get(IdentityClaim::GivenName).unwrap_or_default();
+        format!("{given} {family}").trim().to_owned()
+    }
+
     /// The value as a person should read it (dates in French order, gender spelled out).
     pub fn display(&self, claim: IdentityClaim) -> String {
         let raw = self.get(claim).unwrap_or_default();

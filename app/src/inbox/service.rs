@@ -135,6 +135,10 @@ pub async fn detail(
         .order_by_asc(submission_transition::Column::CreatedAt)
         .all(&state.db)
         .await?;
+    let deliveries = crate::notifications::service::deliveries(state, admin, s.id).await?;
+    let citizen_reachable = identity
+        .get(crate::domain::IdentityClaim::Email)
+        .is_some_and(|e| !e.is_empty());
     let label = |raw: &str| {
         SubmissionStatus::parse(raw)
             .map(|s| s.label_fr().to_owned())
@@ -174,6 +178,8 @@ pub async fn detail(
                 actor: t.actor_label,
             })
             .collect(),
+        deliveries,
+        citizen_reachable,
     })
 }
 

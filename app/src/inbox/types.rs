@@ -86,4 +86,8 @@ pub struct SubmissionDetail {
     pub identity: Vec<DetailLine>,
     pub answers: Vec<DetailLine>,
     pub history: Vec<TransitionLine>,
+    /// Every message about this submission, with its delivery state.
+    pub deliveries: Vec<crate::notifications::types::DeliveryLine>,
+    /// Whether the service asked for the citizen's email (they can be notified).
+    pub citizen_reachable: bool,
 }

@@ -7,6 +7,7 @@ use crate::{
     domain::{FieldKind, IdentityClaim, ProcedureState, SubmissionStatus},
     error::AppError,
     inbox::types::{InboxFilter, InboxPage, SubmissionDetail},
+    notifications::types::TemplateView,
     procedures::types::{ProcedureEditor, ProcedureSummary},
     ui::{
         AdminLayout, ErrorSummary, feedback::use_feedback, islands::CopyButton, layout::PlainLayout,
@@ -256,7 +257,7 @@ fn new_service(header: AdminHeader, feedback: crate::ui::Feedback) -> impl IntoV
                     <label for="description">"Description"</label>
                     <p class="hint" id="description-help">"Ce que le citoyen obtient, les délais, les pièces éventuelles."</p>
                     <textarea id="description" name="description" rows="4" aria-describedby="description-help">
-                        {feedback.value("description").unwrap_or_default()}
+                        {crate::ui::escape_raw_text(&feedback.value("description").unwrap_or_default())}
                     </textarea>
                 </div>
                 <fieldset class=if claims_error.is_some() { "field field--error" } else { "field" }>
@@ -404,7 +405,7 @@ fn editor_page(
                         {options_error.clone().map(|m| view! { <p class="field-error" id="options-error">{m}</p> })}
                         <textarea id="options" name="options" rows="4"
                             aria-describedby=if options_error.is_some() { "options-help options-error" } else { "options-help" }>
-                            {feedback.value("options").unwrap_or_default()}
+                            {crate::ui::escape_raw_text(&feedback.value("options").unwrap_or_default())}
                         </textarea>
                     </div>
                     <div class="choice">
@@ -453,7 +454,7 @@ fn distribution_kit(base: String, public_url: String, d: Distribution) -> impl I
         <div class="field">
             <label for="embed">"Ligne HTML à coller dans le site de la commune"</label>
             <p class="hint" id="embed-help">"Un simple lien mis en forme, sans script : il s'affiche dans tout site (WordPress, Drupal, Joomla…)."</p>
-            <textarea id="embed" rows="4" readonly="readonly" aria-describedby="embed-help">{embed.clone()}</textarea>
+            <textarea id="embed" rows="4" readonly="readonly" aria-describedby="embed-help">{crate::ui::escape_raw_text(&embed)}</textarea>
             <CopyButton text=embed label="Copier la ligne HTML".to_owned() />
         </div>
         <figure class="qr">
@@ -522,7 +523,7 @@ fn poster_page(id: String, p: Poster) -> impl IntoView {
         PaperSize::A5 => ("a4", "Version A4"),
     };
     view! {
-        <leptos_meta::Title text=crate::ui::layout::escape_title(&format!("Affiche – {}", p.title)) />
+        <leptos_meta::Title text=crate::ui::escape_raw_text(&format!("Affiche – {}", p.title)) />
         <nav class="poster-tools" aria-label="Affiche">
             <a href=format!("/admin/services/{id}")>"← Retour au service"</a>
             " · "
@@ -631,7 +632,7 @@ pub fn DetailView() -> impl IntoView {
                         Err(e) => Err(e),
                     };
                     match result {
-                        Ok((header, d)) => detail_page(header, d, feedback.error_for("form")).into_any(),
+                        Ok((header, d)) => detail_page(header, d, feedback).into_any(),
                         Err(e) => admin_error(e),
                     }
                 })
@@ -640,7 +641,13 @@ pub fn DetailView() -> impl IntoView {
     }
 }
 
-fn detail_page(header: AdminHeader, d: SubmissionDetail, notice: Option<String>) -> impl IntoView {
+fn detail_page(
+    header: AdminHeader,
+    d: SubmissionDetail,
+    feedback: crate::ui::Feedback,
+) -> impl IntoView {
+    let notice = feedback.error_for("form");
+    let notified = query("notifie").is_some();
     let (target, button) = match d.status {
         SubmissionStatus::Unprocessed => ("processed", "Marquer comme traitée"),
         SubmissionStatus::Processed => ("unprocessed", "Remettre à traiter"),
@@ -679,7 +686,146 @@ fn detail_page(header: AdminHeader, d: SubmissionDetail, notice: Option<String>)
                     }).collect_view()}
                 </ul>
             </section>
+            <DeliveryList deliveries=d.deliveries />
+            {notified.then(|| view! { <p class="notice notice--success" role="status">"Le message au citoyen est en file d'attente : son état s'affiche ci-dessus."</p> })}
+            <NotifyCitizen id=d.id reachable=d.citizen_reachable feedback=feedback />
         </AdminLayout>
+    }
+}
+
+/// A labelled text input of the settings form, with its error.
+fn settings_input(
+    feedback: &crate::ui::Feedback,
+    name: &'static str,
+    label: &'static str,
+    help: &'static str,
+    saved: String,
+) -> impl IntoView + use<> {
+    let error = feedback.error_for(name);
+    let value = feedback.value(name).unwrap_or(saved);
+    let help_id = format!("{name}-help");
+    let described = if error.is_some() {
+        format!("{help_id} {name}-error")
+    } else {
+        help_id.clone()
+    };
+    view! {
+        <div class=if error.is_some() { "field field--error" } else { "field" }>
+            <label for=name>{label}</label>
+            <p class="hint" id=help_id>{help}</p>
+            {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
+            <input type="text" id=name name=name value=value autocomplete="off"
+                aria-describedby=described aria-invalid=error.is_some().then_some("true") />
+        </div>
+    }
+}
+
+/// The messages sent about a submission and where each one stands.
+#[component]
+fn DeliveryList(deliveries: Vec<crate::notifications::types::DeliveryLine>) -> impl IntoView {
+    use crate::notifications::types::DeliveryStatus;
+    view! {
+        <section aria-labelledby="mail-title" class="card">
+            <h2 id="mail-title">"Courriels"</h2>
+            {if deliveries.is_empty() {
+                view! { <p>"Aucun courriel pour cette demande."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <caption class="sr-only">"Courriels envoyés pour cette demande"</caption>
+                        <thead><tr>
+                            <th scope="col">"Message"</th>
+                            <th scope="col">"Destinataire"</th>
+                            <th scope="col">"Mis en file"</th>
+                            <th scope="col">"État"</th>
+                        </tr></thead>
+                        <tbody>
+                            {deliveries.into_iter().map(|l| {
+                                let status_class = match l.status {
+                                    DeliveryStatus::Sent => "delivery delivery--sent",
+                                    DeliveryStatus::Queued => "delivery delivery--queued",
+                                    DeliveryStatus::Failed | DeliveryStatus::Dead => "delivery delivery--failed",
+                                };
+                                let detail = match (l.status, l.sent_at, l.last_error) {
+                                    (DeliveryStatus::Sent, Some(at), _) => format!("le {at}"),
+                                    (_, _, Some(error)) => format!("{} essai(s) – {error}", l.attempts),
+                                    _ => String::new(),
+                                };
+                                view! {
+                                    <tr>
+                                        <td>{l.kind.label_fr()}<br/><span class="hint">{l.subject}</span></td>
+                                        <td>{l.to}</td>
+                                        <td>{l.queued_at}</td>
+                                        <td><strong class=status_class>{l.status.label_fr()}</strong>
+                                            {(!detail.is_empty()).then(|| view! { <br/><span class="hint">{detail}</span> })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Writing to the citizen: write, preview, then send (the send button only appears on the preview).
+#[component]
+fn NotifyCitizen(id: Uuid, reachable: bool, feedback: crate::ui::Feedback) -> impl IntoView {
+    let action = format!("/admin/submissions/{id}/notifier");
+    let error = feedback.error_for("message");
+    let message = feedback.value("message").unwrap_or_default();
+    view! {
+        <section aria-labelledby="notify-title" class="card">
+            <h2 id="notify-title">"Prévenir le citoyen par courriel"</h2>
+            {if !reachable {
+                view! { <p>"Ce service ne demande pas l'adresse électronique du citoyen : il ne peut pas être prévenu par courriel."</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=action.clone() class="form" novalidate="novalidate">
+                        <input type="hidden" name="action" value="preview" />
+                        <div class=if error.is_some() { "field field--error" } else { "field" }>
+                            <label for="message">"Message"</label>
+                            <p class="hint" id="message-help">"Inséré dans le modèle « Message au citoyen » (paramètres des courriels). Vous verrez le courriel avant de l'envoyer."</p>
+                            {error.clone().map(|m| view! { <p class="field-error" id="message-error">{m}</p> })}
+                            <textarea id="message" name="message" rows="5"
+                                aria-describedby=if error.is_some() { "message-help message-error" } else { "message-help" }
+                                aria-invalid=error.is_some().then_some("true")>{crate::ui::escape_raw_text(&message)}</textarea>
+                        </div>
+                        <div class="actions"><button type="submit" class="button button--secondary">"Prévisualiser"</button></div>
+                    </form>
+                    {feedback.preview.clone().map(|p| view! {
+                        <MailPreviewView preview=p />
+                        <form method="post" action=action.clone() class="form">
+                            <input type="hidden" name="action" value="send" />
+                            <input type="hidden" name="message" value=message.clone() />
+                            <div class="actions"><button type="submit" class="button">"Envoyer ce courriel"</button></div>
+                        </form>
+                    })}
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A rendered message as its recipient will see it (HTML in a sandboxed frame: no script runs).
+#[component]
+fn MailPreviewView(preview: crate::notifications::types::MailPreview) -> impl IntoView {
+    view! {
+        <div class="mail-preview" role="region" aria-labelledby="mail-preview-title">
+            <h3 id="mail-preview-title">"Aperçu du courriel"</h3>
+            <dl class="recap">
+                <div class="recap__row"><dt>"Destinataire"</dt><dd>{preview.to}</dd></div>
+                <div class="recap__row"><dt>"Objet"</dt><dd class="mail-preview__subject">{preview.subject}</dd></div>
+            </dl>
+            <h4>"Version texte"</h4>
+            <pre class="mail-preview__text">{preview.text}</pre>
+            {preview.html.map(|html| view! {
+                <h4>"Version mise en forme"</h4>
+                <iframe class="mail-preview__html" title="Aperçu de la version mise en forme" sandbox="" srcdoc=html></iframe>
+            })}
+        </div>
     }
 }
 
@@ -688,17 +834,27 @@ fn detail_page(header: AdminHeader, d: SubmissionDetail, notice: Option<String>)
 pub struct MunicipalitySettings {
     pub name: String,
     pub accent_color: String,
+    pub notification_email: String,
+    pub mail_from: String,
+    pub notice_includes_answers: bool,
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/settings")]
 pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppError> {
     let (state, admin, header) = current_admin().await?;
-    let accent = crate::distribution::service::accent(&state.db, admin.municipality_id).await?;
+    use sea_orm::EntityTrait;
+    let m = crate::db::entities::municipality::Entity::find_by_id(admin.municipality_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((
         header,
         MunicipalitySettings {
-            name: admin.municipality_name,
-            accent_color: accent.to_string(),
+            name: m.name,
+            accent_color: m.accent_color,
+            notification_email: m.notification_email,
+            mail_from: m.mail_from.unwrap_or_default(),
+            notice_includes_answers: m.notice_includes_answers,
         },
     ))
 }
@@ -734,6 +890,11 @@ fn settings_page(
     let value = feedback
         .value("accent_color")
         .unwrap_or(settings.accent_color);
+    let checked = if feedback.errors.is_empty() {
+        settings.notice_includes_answers
+    } else {
+        feedback.value("notice_includes_answers").is_some()
+    };
     view! {
         <AdminLayout title="Paramètres de la commune" municipality=header.municipality user=header.user>
             <h1>{format!("Paramètres – {}", settings.name)}</h1>
@@ -750,10 +911,170 @@ fn settings_page(
                         aria-describedby=if error.is_some() { "accent-help accent_color-error" } else { "accent-help" }
                         aria-invalid=error.is_some().then_some("true") />
                 </div>
+                <fieldset class="fieldset">
+                    <legend>"Courriels"</legend>
+                    {settings_input(&feedback, "notification_email", "Adresses qui reçoivent l'avis de chaque nouvelle demande",
+                        "Une ou plusieurs adresses, séparées par des virgules.", settings.notification_email)}
+                    {settings_input(&feedback, "mail_from", "Adresse d'expédition (facultative)",
+                        "Par exemple « Mairie de Villeneuve <mairie@villeneuve.fr> ». Vide : l'adresse de la plateforme. Le serveur d'envoi doit être autorisé pour ce domaine (SPF, DKIM).", settings.mail_from)}
+                    <div class="choice">
+                        <input type="checkbox" id="notice_includes_answers" name="notice_includes_answers" value="1"
+                            checked=checked aria-describedby="notice-help" />
+                        <label for="notice_includes_answers">"Inclure le nom du demandeur et ses réponses dans l'avis envoyé à la mairie"</label>
+                        <p class="hint" id="notice-help">"Par défaut l'avis ne contient qu'un lien vers la boîte de réception : le courriel n'est pas un canal sûr pour des données personnelles. Ne cochez que si vos adresses de réception sont protégées."</p>
+                    </div>
+                </fieldset>
                 <div class="actions">
                     <button type="submit" class="button">"Enregistrer"</button>
                 </div>
             </form>
+        </AdminLayout>
+    }
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/templates")]
+pub async fn load_templates() -> Result<(AdminHeader, Vec<TemplateView>), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    Ok((
+        header,
+        crate::notifications::service::template_views(&state, &admin).await?,
+    ))
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/template")]
+pub async fn load_template(kind: String) -> Result<(AdminHeader, TemplateView), AppError> {
+    let (state, admin, header) = current_admin().await?;
+    let kind = crate::notifications::service::editable_kind(&kind)?;
+    Ok((
+        header,
+        crate::notifications::service::template_view(&state, &admin, kind).await?,
+    ))
+}
+
+/// The municipality's email templates, one line per kind.
+#[component]
+pub fn TemplatesView() -> impl IntoView {
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match load_templates().await {
+                    Ok((header, templates)) => templates_page(header, templates).into_any(),
+                    Err(e) => admin_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn templates_page(header: AdminHeader, templates: Vec<TemplateView>) -> impl IntoView {
+    let saved = query("enregistre").is_some();
+    view! {
+        <AdminLayout title="Courriels" municipality=header.municipality user=header.user>
+            <h1>"Modèles de courriels"</h1>
+            {saved.then(|| view! { <p class="notice notice--success" role="status">"Modèle enregistré."</p> })}
+            <p>"Chaque courriel envoyé par la commune part d'un modèle. Vous pouvez adapter le texte ; les données entre accolades sont remplacées à l'envoi. L'avis de nouvelle demande ne contient aucune donnée personnelle, sauf choix contraire dans les paramètres."</p>
+            <ul class="card-list">
+                {templates.into_iter().map(|t| view! {
+                    <li class="card">
+                        <h2><a href=format!("/admin/courriels/{}", t.kind.as_str())>{t.kind.label_fr()}</a></h2>
+                        <p class="hint">{if t.is_default { "Modèle par défaut" } else { "Modèle personnalisé par la commune" }}</p>
+                        <p>"Objet : " {t.subject}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </AdminLayout>
+    }
+}
+
+/// Editing one template: subject, text, optional HTML; preview against sample data; save only
+/// when it renders.
+#[component]
+pub fn TemplateEditorView() -> impl IntoView {
+    let kind = param("kind");
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (kind, feedback) = (kind.clone(), feedback.clone());
+                Suspend::new(async move {
+                    match load_template(kind).await {
+                        Ok((header, t)) => template_editor(header, t, feedback).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn template_editor(
+    header: AdminHeader,
+    t: TemplateView,
+    feedback: crate::ui::Feedback,
+) -> impl IntoView {
+    let action = format!("/admin/courriels/{}", t.kind.as_str());
+    let subject = feedback.value("subject").unwrap_or(t.subject);
+    let text = feedback.value("text").unwrap_or(t.text);
+    let html = feedback.value("html").unwrap_or(t.html);
+    let summary = feedback.errors.clone();
+    let preview = feedback.preview.clone();
+    let field = move |name: &'static str,
+                      label: &'static str,
+                      help: &'static str,
+                      value: String,
+                      rows: Option<u32>| {
+        let error = feedback.error_for(name);
+        let help_id = format!("{name}-help");
+        let described = if error.is_some() {
+            format!("{help_id} {name}-error")
+        } else {
+            help_id.clone()
+        };
+        view! {
+            <div class=if error.is_some() { "field field--error" } else { "field" }>
+                <label for=name>{label}</label>
+                <p class="hint" id=help_id>{help}</p>
+                {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
+                {match rows {
+                    None => view! { <input type="text" id=name name=name value=value autocomplete="off"
+                        aria-describedby=described.clone() aria-invalid=error.is_some().then_some("true") /> }.into_any(),
+                    Some(rows) => view! { <textarea id=name name=name rows=rows class="code"
+                        aria-describedby=described.clone() aria-invalid=error.is_some().then_some("true")>{crate::ui::escape_raw_text(&value)}</textarea> }.into_any(),
+                }}
+            </div>
+        }
+    };
+    view! {
+        <AdminLayout title=format!("Modèle – {}", t.kind.label_fr()) municipality=header.municipality user=header.user>
+            <p><a href="/admin/courriels">"← Modèles de courriels"</a></p>
+            <h1>{t.kind.label_fr()}</h1>
+            <p class="hint">{if t.is_default { "Modèle par défaut d'i-CLEFS." } else { "Modèle personnalisé par la commune." }}</p>
+            <ErrorSummary errors=summary />
+            <form method="post" action=action.clone() class="form" novalidate="novalidate">
+                {field("subject", "Objet", "Une seule ligne ; les retours à la ligne sont supprimés à l'envoi.", subject, None)}
+                {field("text", "Texte", "Version texte, lue par toutes les messageries.", text, Some(12))}
+                {field("html", "Version mise en forme (HTML, facultative)", "Les données insérées sont échappées : un texte saisi par un citoyen ne peut pas devenir du code.", html, Some(12))}
+                <div class="actions">
+                    <button type="submit" name="action" value="preview" class="button button--secondary">"Prévisualiser"</button>
+                    <button type="submit" name="action" value="save" class="button">"Enregistrer"</button>
+                </div>
+            </form>
+            {preview.map(|p| view! { <MailPreviewView preview=p /> })}
+            <section aria-labelledby="vars-title" class="card">
+                <h2 id="vars-title">"Données disponibles"</h2>
+                <p>"Écrivez " <code>"{{ nom }}"</code> " pour insérer une donnée, par exemple " <code>"{{ reference }}"</code> "."</p>
+                <dl class="recap">
+                    {t.kind.variables().iter().map(|(name, meaning)| view! {
+                        <div class="recap__row"><dt><code>{*name}</code></dt><dd>{*meaning}</dd></div>
+                    }).collect_view()}
+                </dl>
+            </section>
+            {(!t.is_default).then(|| view! {
+                <form method="post" action=action.clone()>
+                    <input type="hidden" name="action" value="reset" />
+                    <button type="submit" class="button button--secondary">"Revenir au modèle par défaut"</button>
+                </form>
+            })}
         </AdminLayout>
     }
 }

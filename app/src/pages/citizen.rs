@@ -317,7 +317,7 @@ pub fn field_input(field: FieldDefinition, value: String, error: Option<String>)
                 {help}
                 {error_view}
                 <textarea id=name.clone() name=name.clone() rows="5" aria-describedby=described aria-invalid=invalid aria-required=required>
-                    {value}
+                    {crate::ui::escape_raw_text(&value)}
                 </textarea>
             </div>
         }

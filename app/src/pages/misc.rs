@@ -51,7 +51,7 @@ pub async fn load_mailbox() -> Result<Vec<MailboxEntry>, AppError> {
     let (state, _) = crate::web::request_context()?;
     match (&state.settings.mode, &state.settings.mail_transport) {
         (crate::state::Mode::Demo, crate::state::MailTransport::Captured(dir)) => {
-            Ok(crate::notifications::read_captured(dir)
+            Ok(crate::notifications::outbox::read_captured(dir)
                 .await
                 .into_iter()
                 .map(|m| MailboxEntry {

@@ -18,6 +18,8 @@ pub struct Feedback {
     pub field_errors: Vec<FieldError>,
     /// A whole-page error (wrong state, not found...).
     pub page_error: Option<crate::error::AppError>,
+    /// A message rendered for review before it is sent or saved.
+    pub preview: Option<crate::notifications::types::MailPreview>,
 }
 
 impl Feedback {

@@ -16,7 +16,7 @@ pub fn CitizenLayout(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <Title text=escape_title(&format!("{title} – {municipality}")) />
+        <Title text=escape_raw_text(&format!("{title} – {municipality}")) />
         {theme.map(|slug| view! { <leptos_meta::Stylesheet href=format!("/theme/{slug}.css") /> })}
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         {demo
@@ -54,7 +54,7 @@ pub fn AdminLayout(
 ) -> impl IntoView {
     let options = use_context::<LeptosOptions>();
     view! {
-        <Title text=escape_title(&format!("{title} – administration i-CLEFS")) />
+        <Title text=escape_raw_text(&format!("{title} – administration i-CLEFS")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header site-header--admin">
             <div class="container site-header__row">
@@ -66,6 +66,7 @@ pub fn AdminLayout(
                     <ul>
                         <li><a href="/admin">"Tableau de bord"</a></li>
                         <li><a href="/admin/inbox">"Boîte de réception"</a></li>
+                        <li><a href="/admin/courriels">"Courriels"</a></li>
                         <li><a href="/admin/settings">"Paramètres"</a></li>
                         <li>
                             <form method="post" action="/admin/logout" class="inline-form">
@@ -89,7 +90,7 @@ pub fn AdminLayout(
 #[component]
 pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl IntoView {
     view! {
-        <Title text=escape_title(&format!("{title} – i-CLEFS")) />
+        <Title text=escape_raw_text(&format!("{title} – i-CLEFS")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header">
             <div class="container">
@@ -103,9 +104,11 @@ pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl Into
     }
 }
 
-/// `leptos_meta` 0.8 writes `<title>` text without escaping it, so a service title such as
-/// `</title><script>…` would inject markup; escape it ourselves.
-pub fn escape_title(raw: &str) -> String {
+/// Leptos 0.8 writes the text of `<title>` (leptos_meta) and of `<textarea>` (tachys: its
+/// children are not escaped) as is, so a value such as `</textarea><script>…` would inject
+/// markup. Both elements are RCDATA: entities are decoded there, so escaping shows the text
+/// unchanged. Every `<title>` and `<textarea>` content goes through this function.
+pub fn escape_raw_text(raw: &str) -> String {
     raw.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

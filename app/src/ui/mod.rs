@@ -5,4 +5,4 @@ pub mod islands;
 pub mod layout;
 
 pub use feedback::{ErrorSummary, Feedback};
-pub use layout::{AdminLayout, CitizenLayout};
+pub use layout::{AdminLayout, CitizenLayout, escape_raw_text};

@@ -316,35 +316,181 @@ pub async fn save_settings(
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
-    let raw = form_value(&form, "accent_color").unwrap_or_default();
-    let color = match crate::domain::AccentColor::parse(raw) {
-        Ok(c) => c,
-        Err(e) => {
-            let feedback = Feedback {
-                errors: vec![("accent_color".to_owned(), e.0)],
-                values: values(&form),
-                ..Feedback::default()
-            };
-            return rerender(
-                &state,
-                &headers,
-                "/admin/settings",
-                feedback,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let updated = crate::db::entities::municipality::Entity::update_many()
-        .col_expr(
-            crate::db::entities::municipality::Column::AccentColor,
-            sea_orm::sea_query::Expr::value(color.to_string()),
+    let mut errors = Vec::new();
+    let color =
+        crate::domain::AccentColor::parse(form_value(&form, "accent_color").unwrap_or_default())
+            .map_err(|e| errors.push(("accent_color".to_owned(), e.0)))
+            .ok();
+    // The mail fields are optional in the post (a form may update only the colour).
+    let mail_section = form_value(&form, "notification_email").is_some();
+    let recipients = form_value(&form, "notification_email")
+        .map(crate::notifications::service::parse_recipients)
+        .transpose()
+        .map_err(|e| errors.push(("notification_email".to_owned(), e)))
+        .ok();
+    let sender = form_value(&form, "mail_from")
+        .map(crate::notifications::service::parse_sender)
+        .transpose()
+        .map_err(|e| errors.push(("mail_from".to_owned(), e)))
+        .ok();
+    let (Some(color), Some(recipients), Some(sender)) = (color, recipients, sender) else {
+        let feedback = Feedback {
+            errors,
+            values: values(&form),
+            ..Feedback::default()
+        };
+        return rerender(
+            &state,
+            &headers,
+            "/admin/settings",
+            feedback,
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
-        .filter(crate::db::entities::municipality::Column::Id.eq(admin.municipality_id))
+        .await;
+    };
+    use crate::db::entities::municipality;
+    use sea_orm::sea_query::Expr;
+    let mut update = municipality::Entity::update_many().col_expr(
+        municipality::Column::AccentColor,
+        Expr::value(color.to_string()),
+    );
+    if let Some(recipients) = recipients {
+        update = update.col_expr(
+            municipality::Column::NotificationEmail,
+            Expr::value(recipients),
+        );
+    }
+    if let Some(sender) = sender {
+        update = update.col_expr(municipality::Column::MailFrom, Expr::value(sender));
+    }
+    if mail_section {
+        let with_answers = form_value(&form, "notice_includes_answers") == Some("1");
+        update = update.col_expr(
+            municipality::Column::NoticeIncludesAnswers,
+            Expr::value(with_answers),
+        );
+    }
+    let updated = update
+        .filter(municipality::Column::Id.eq(admin.municipality_id))
         .exec(&state.db)
         .await;
     match updated {
         Ok(_) => see_other("/admin/settings?enregistre=1"),
         Err(e) => error_page(&state, &headers, e.into()).await,
+    }
+}
+
+/// The notify form: `action=preview` shows the rendered mail; `action=send` queues it.
+pub async fn notify_citizen(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use crate::notifications::service::{self as mail, CitizenMessage};
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (id, form) = match parse_uuid(&id).and_then(|id| Ok((id, parse_form(&headers, &body)?))) {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let path = format!("/admin/submissions/{id}");
+    let sending = form_value(&form, "action") == Some("send");
+    let result = match CitizenMessage::parse(form_value(&form, "message").unwrap_or_default()) {
+        Ok(message) if sending => mail::send_citizen_notification(&state, &admin, id, &message)
+            .await
+            .map(|()| None),
+        Ok(message) => mail::preview_citizen_notification(&state, &admin, id, &message)
+            .await
+            .map(Some),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(None) => see_other(&format!("{path}?notifie=1")),
+        Ok(Some(preview)) => {
+            let feedback = Feedback {
+                values: values(&form),
+                preview: Some(preview),
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &path, feedback, StatusCode::OK).await
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+            let feedback = Feedback {
+                errors: vec![("message".to_owned(), e.to_string())],
+                values: values(&form),
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &path, feedback, status).await
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+/// The template editor's form: preview, save (only if it renders) or reset to the default.
+pub async fn template_action(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use crate::notifications::{
+        service::{self as mail, SaveTemplateError},
+        templates::TemplateSource,
+    };
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let parsed = mail::editable_kind(&kind).and_then(|k| Ok((k, parse_form(&headers, &body)?)));
+    let (kind, form) = match parsed {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let path = format!("/admin/courriels/{}", kind.as_str());
+    let source = TemplateSource {
+        subject: form_value(&form, "subject").unwrap_or_default().to_owned(),
+        text: form_value(&form, "text").unwrap_or_default().to_owned(),
+        html: form_value(&form, "html").map(str::to_owned),
+    };
+    let refused = |error: crate::notifications::templates::TemplateError| Feedback {
+        errors: vec![(error.part.field().to_owned(), error.message)],
+        values: values(&form),
+        ..Feedback::default()
+    };
+    let action = form_value(&form, "action");
+    if matches!(action, Some("reset" | "save")) && admin.role != "owner" {
+        return error_page(&state, &headers, AppError::Forbidden).await;
+    }
+    match action {
+        Some("reset") => match mail::reset_template(&state, &admin, kind).await {
+            Ok(()) => see_other("/admin/courriels?enregistre=1"),
+            Err(e) => error_page(&state, &headers, e).await,
+        },
+        Some("save") => match mail::save_template(&state, &admin, kind, source).await {
+            Ok(()) => see_other("/admin/courriels?enregistre=1"),
+            Err(SaveTemplateError::Invalid(error)) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                rerender(&state, &headers, &path, refused(error), status).await
+            }
+            Err(SaveTemplateError::App(e)) => error_page(&state, &headers, e).await,
+        },
+        _ => match mail::preview_template(&admin, kind, &source) {
+            Ok(preview) => {
+                let feedback = Feedback {
+                    values: values(&form),
+                    preview: Some(preview),
+                    ..Feedback::default()
+                };
+                rerender(&state, &headers, &path, feedback, StatusCode::OK).await
+            }
+            Err(error) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                rerender(&state, &headers, &path, refused(error), status).await
+            }
+        },
     }
 }

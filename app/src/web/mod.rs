@@ -154,6 +154,11 @@ pub fn routes() -> Router<AppState> {
         .route("/q/{code}", get(distribution::short_link))
         .route("/theme/{file}", get(distribution::theme_css))
         .route("/admin/settings", post(admin::save_settings))
+        .route("/admin/courriels/{kind}", post(admin::template_action))
+        .route(
+            "/admin/submissions/{id}/notifier",
+            post(admin::notify_citizen),
+        )
         .route("/auth/{m}/login", post(citizen::login))
         .route("/auth/{m}/callback", get(citizen::callback))
         .route("/auth/{m}/logout", post(citizen::logout))

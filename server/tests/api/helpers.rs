@@ -16,6 +16,7 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
+    pub database_url: String,
     _dir: Arc<tempdir::Dir>,
 }
 
@@ -87,33 +88,50 @@ impl TestApp {
         adjust(&mut config);
         let built = server::startup::build(&config).await.expect("build app");
         let db = built.state.db.clone();
+        let database_url = config.database_url.clone();
         tokio::spawn(server::startup::serve(built, listener));
         Self {
             base,
             db,
+            database_url,
             _dir: Arc::new(tempdir::Dir(dir)),
         }
     }
 
     /// A browser-like client: its own cookie jar, no automatic redirects, same-origin `Origin`.
     pub fn browser(&self) -> Browser {
+        Browser::new(&self.base, None)
+    }
+
+    /// A browser connecting from another loopback address (another citizen, another IP).
+    pub fn browser_from(&self, ip: std::net::IpAddr) -> Browser {
+        Browser::new(&self.base, Some(ip))
+    }
+}
+
+impl Browser {
+    /// A client for `base`, optionally from a given local address.
+    pub fn new(base: &str, local_address: Option<std::net::IpAddr>) -> Self {
         let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::ORIGIN, self.base.parse().expect("origin"));
+        headers.insert(reqwest::header::ORIGIN, base.parse().expect("origin"));
         headers.insert(
             reqwest::header::ACCEPT,
             "text/html,application/xhtml+xml".parse().expect("accept"),
         );
         Browser {
-            base: self.base.clone(),
+            base: base.to_owned(),
             client: Client::builder()
                 .cookie_store(true)
                 .redirect(Policy::none())
                 .default_headers(headers)
+                .local_address(local_address)
                 .build()
                 .expect("client"),
         }
     }
+}
 
+impl TestApp {
     pub async fn submissions(&self) -> u64 {
         submission::Entity::find()
             .count(&self.db)
@@ -134,6 +152,8 @@ impl TestApp {
             notification_email: Set(format!("accueil@{slug}.test")),
             created_at: Set(now),
             accent_color: Set("#8a1538".to_owned()),
+            mail_from: Set(None),
+            notice_includes_answers: Set(false),
         }
         .insert(&self.db)
         .await

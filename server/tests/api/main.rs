@@ -17,5 +17,7 @@ mod helpers;
 mod identity;
 mod isolation;
 mod journey;
+mod mail;
 mod migrations;
 mod production;
+mod smtp;

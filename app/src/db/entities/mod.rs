@@ -9,6 +9,7 @@ pub mod draft;
 pub mod field_definition;
 pub mod field_value;
 pub mod identity_provider_config;
+pub mod mail_template;
 pub mod municipality;
 pub mod outbox;
 pub mod procedure;

@@ -14,6 +14,10 @@ pub struct Model {
     pub notification_email: String,
     pub created_at: DateTimeUtc,
     pub accent_color: String,
+    /// Sender of this municipality's mail (`Mairie <mairie@ville.fr>`); the instance's otherwise.
+    pub mail_from: Option<String>,
+    /// Explicit opt-in: the agents' notice carries the citizen's name and answers.
+    pub notice_includes_answers: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,10 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `<{id}@{host}>`, fixed when the row is written: a retry resends the same message.
+    pub message_id: Option<String>,
+    /// The submission this message is about, for the inbox's delivery column.
+    pub submission_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
