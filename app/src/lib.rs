@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/:m/:s/confirmation") view=citizen::ConfirmationView ssr=ssr.clone() />
                 <Route path=path!("/deconnexion/:m") view=citizen::LoggedOutView ssr=ssr.clone() />
                 <Route path=path!("/admin/login") view=admin::LoginView ssr=ssr.clone() />
+                <Route path=path!("/admin/invitation/:token") view=admin::InvitationView ssr=ssr.clone() />
                 <Route path=path!("/admin") view=admin::DashboardView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/new") view=admin::NewServiceView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/:id") view=admin::EditorView ssr=ssr.clone() />

@@ -2,6 +2,7 @@
 //! submission, a link to it (the inbox shows queued / sent / failed per message). Municipalities may
 //! send from their own address, opt in to personal data in the agents' notice, and edit their own
 //! templates (`mail_templates`, one row per municipality and kind; absent = built-in default).
+//! Agents are invited by email (`admin_invitations`: hashed single-use token, 7-day expiry).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -38,6 +39,19 @@ enum MailTemplates {
     BodyHtml,
     UpdatedAt,
     UpdatedBy,
+}
+
+#[derive(DeriveIden)]
+enum AdminInvitations {
+    Table,
+    Id,
+    MunicipalityId,
+    AdminUserId,
+    TokenHash,
+    InvitedBy,
+    CreatedAt,
+    ExpiresAt,
+    AcceptedAt,
 }
 
 #[async_trait::async_trait]
@@ -114,10 +128,28 @@ impl MigrationTrait for Migration {
                     .unique()
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AdminInvitations::Table)
+                    .col(pk_uuid(AdminInvitations::Id))
+                    .col(uuid(AdminInvitations::MunicipalityId))
+                    .col(uuid(AdminInvitations::AdminUserId))
+                    .col(string(AdminInvitations::TokenHash).unique_key())
+                    .col(string(AdminInvitations::InvitedBy))
+                    .col(timestamp_with_time_zone(AdminInvitations::CreatedAt))
+                    .col(timestamp_with_time_zone(AdminInvitations::ExpiresAt))
+                    .col(timestamp_with_time_zone_null(AdminInvitations::AcceptedAt))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(AdminInvitations::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(MailTemplates::Table).to_owned())
             .await?;

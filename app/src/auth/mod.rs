@@ -2,6 +2,7 @@
 //! own server-side session and cookie.
 
 pub mod admin;
+pub mod invitations;
 pub mod session;
 
 pub use admin::CurrentAdmin;

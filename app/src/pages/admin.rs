@@ -837,6 +837,17 @@ pub struct MunicipalitySettings {
     pub notification_email: String,
     pub mail_from: String,
     pub notice_includes_answers: bool,
+    pub agents: Vec<AgentLine>,
+    pub is_owner: bool,
+}
+
+/// An agent of the municipality, as the settings page lists them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentLine {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub pending: bool,
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/settings")]
@@ -847,6 +858,16 @@ pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppE
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let agents = crate::auth::invitations::agents(&state, &admin)
+        .await?
+        .into_iter()
+        .map(|a| AgentLine {
+            email: a.email,
+            name: a.display_name,
+            role: a.role,
+            pending: a.pending,
+        })
+        .collect();
     Ok((
         header,
         MunicipalitySettings {
@@ -855,6 +876,8 @@ pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppE
             notification_email: m.notification_email,
             mail_from: m.mail_from.unwrap_or_default(),
             notice_includes_answers: m.notice_includes_answers,
+            agents,
+            is_owner: admin.role == "owner",
         },
     ))
 }
@@ -890,6 +913,21 @@ fn settings_page(
     let value = feedback
         .value("accent_color")
         .unwrap_or(settings.accent_color);
+    let invited = query("invite").is_some();
+    let invite_name = settings_input(
+        &feedback,
+        "invite_name",
+        "Nom",
+        "Prénom et nom de l'agent.",
+        String::new(),
+    );
+    let invite_email = settings_input(
+        &feedback,
+        "invite_email",
+        "Adresse électronique",
+        "Son adresse professionnelle : l'invitation y est envoyée.",
+        String::new(),
+    );
     let checked = if feedback.errors.is_empty() {
         settings.notice_includes_answers
     } else {
@@ -928,6 +966,32 @@ fn settings_page(
                     <button type="submit" class="button">"Enregistrer"</button>
                 </div>
             </form>
+            <section aria-labelledby="agents-title" class="card">
+                <h2 id="agents-title">"Agents de la commune"</h2>
+                {invited.then(|| view! { <p class="notice notice--success" role="status">"Invitation envoyée : l'agent reçoit un lien valable 7 jours pour choisir son mot de passe."</p> })}
+                <table class="table">
+                    <caption class="sr-only">"Agents ayant accès à la console"</caption>
+                    <thead><tr><th scope="col">"Nom"</th><th scope="col">"Adresse"</th><th scope="col">"Rôle"</th></tr></thead>
+                    <tbody>
+                        {settings.agents.into_iter().map(|a| view! {
+                            <tr>
+                                <td>{a.name}</td>
+                                <td>{a.email}</td>
+                                <td>{if a.role == "owner" { "Administrateur" } else { "Agent" }}
+                                    {a.pending.then_some(" – invitation en attente")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                {settings.is_owner.then(|| view! {
+                    <form method="post" action="/admin/agents" class="form" novalidate="novalidate">
+                        <h3>"Inviter un agent"</h3>
+                        {invite_name}
+                        {invite_email}
+                        <div class="actions"><button type="submit" class="button button--secondary">"Envoyer l'invitation"</button></div>
+                    </form>
+                })}
+            </section>
         </AdminLayout>
     }
 }
@@ -1076,5 +1140,73 @@ fn template_editor(
                 </form>
             })}
         </AdminLayout>
+    }
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/invitation")]
+pub async fn load_invitation(token: String) -> Result<String, AppError> {
+    let (state, _) = crate::web::request_context()?;
+    Ok(crate::auth::invitations::pending(&state, &token).await?.1)
+}
+
+/// An invited agent chooses their password.
+#[component]
+pub fn InvitationView() -> impl IntoView {
+    let token = param("token");
+    let feedback = use_feedback();
+    view! {
+        <Suspense>
+            {move || {
+                let (token, feedback) = (token.clone(), feedback.clone());
+                Suspend::new(async move {
+                    match load_invitation(token.clone()).await {
+                        Ok(municipality) => invitation_page(token, municipality, feedback).into_any(),
+                        Err(AppError::NotFound) => view! {
+                            <PlainLayout title="Invitation">
+                                <h1>"Lien d'invitation invalide"</h1>
+                                <p>"Ce lien a déjà servi ou a expiré (il est valable 7 jours). Demandez une nouvelle invitation à l'administrateur de votre commune."</p>
+                                <p><a href="/admin/login">"Se connecter"</a></p>
+                            </PlainLayout>
+                        }.into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn invitation_page(
+    token: String,
+    municipality: String,
+    feedback: crate::ui::Feedback,
+) -> impl IntoView {
+    let summary = feedback.errors.clone();
+    let password_error = feedback.error_for("password");
+    let confirm_error = feedback.error_for("confirm");
+    view! {
+        <PlainLayout title="Choisir votre mot de passe">
+            <h1>"Bienvenue"</h1>
+            <p>{format!("Vous êtes invité à gérer les démarches en ligne de {municipality}. Choisissez votre mot de passe.")}</p>
+            <ErrorSummary errors=summary />
+            <form method="post" action=format!("/admin/invitation/{token}") class="form form--narrow" novalidate="novalidate">
+                <div class=if password_error.is_some() { "field field--error" } else { "field" }>
+                    <label for="password">"Mot de passe"</label>
+                    <p class="hint" id="password-help">"Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner."</p>
+                    {password_error.clone().map(|m| view! { <p class="field-error" id="password-error">{m}</p> })}
+                    <input type="password" id="password" name="password" autocomplete="new-password"
+                        aria-describedby=if password_error.is_some() { "password-help password-error" } else { "password-help" }
+                        aria-invalid=password_error.is_some().then_some("true") />
+                </div>
+                <div class=if confirm_error.is_some() { "field field--error" } else { "field" }>
+                    <label for="confirm">"Confirmez le mot de passe"</label>
+                    {confirm_error.clone().map(|m| view! { <p class="field-error" id="confirm-error">{m}</p> })}
+                    <input type="password" id="confirm" name="confirm" autocomplete="new-password"
+                        aria-describedby=confirm_error.is_some().then_some("confirm-error")
+                        aria-invalid=confirm_error.is_some().then_some("true") />
+                </div>
+                <div class="actions"><button type="submit" class="button">"Enregistrer et se connecter"</button></div>
+            </form>
+        </PlainLayout>
     }
 }

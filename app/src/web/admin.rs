@@ -494,3 +494,69 @@ pub async fn template_action(
         },
     }
 }
+
+/// An owner invites an agent by email.
+pub async fn invite_agent(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use crate::auth::invitations::{self, InviteError};
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = match parse_form(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let email = form_value(&form, "invite_email").unwrap_or_default();
+    let name = form_value(&form, "invite_name").unwrap_or_default();
+    match invitations::invite(&state, &admin, email, name).await {
+        Ok(()) => see_other("/admin/settings?invite=1"),
+        Err(InviteError::Invalid(errors)) => {
+            let feedback = Feedback {
+                errors,
+                values: values(&form),
+                ..Feedback::default()
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            rerender(&state, &headers, "/admin/settings", feedback, status).await
+        }
+        Err(InviteError::App(e)) => error_page(&state, &headers, e).await,
+    }
+}
+
+/// The invited agent's password form.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use crate::auth::invitations::{self, InviteError};
+    let form = match parse_form(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    let password = form_value(&form, "password").unwrap_or_default();
+    let confirm = form_value(&form, "confirm").unwrap_or_default();
+    match invitations::accept(&state, &token, password, confirm).await {
+        Ok(cookie) => {
+            let mut response = see_other("/admin");
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(InviteError::Invalid(errors)) => {
+            // Passwords are never echoed back.
+            let feedback = Feedback {
+                errors,
+                ..Feedback::default()
+            };
+            let path = format!("/admin/invitation/{token}");
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            rerender(&state, &headers, &path, feedback, status).await
+        }
+        Err(InviteError::App(e)) => error_page(&state, &headers, e).await,
+    }
+}

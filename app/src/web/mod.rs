@@ -155,6 +155,8 @@ pub fn routes() -> Router<AppState> {
         .route("/theme/{file}", get(distribution::theme_css))
         .route("/admin/settings", post(admin::save_settings))
         .route("/admin/courriels/{kind}", post(admin::template_action))
+        .route("/admin/agents", post(admin::invite_agent))
+        .route("/admin/invitation/{token}", post(admin::accept_invitation))
         .route(
             "/admin/submissions/{id}/notifier",
             post(admin::notify_citizen),

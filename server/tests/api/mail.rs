@@ -792,3 +792,119 @@ async fn two_instances_on_one_postgresql_database_never_send_a_row_twice() {
         "a row was sent twice: {seen:?}"
     );
 }
+
+#[tokio::test]
+async fn an_invited_agent_receives_a_link_and_chooses_a_password() {
+    let sink = SmtpSink::start("normal").await;
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
+    let owner = app.browser();
+    owner.admin_login(ADMIN_EMAIL).await;
+
+    let refused = owner
+        .post(
+            "/admin/agents",
+            &[("invite_email", "pas une adresse"), ("invite_name", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Indiquez le nom de l"));
+    let taken = owner
+        .post(
+            "/admin/agents",
+            &[("invite_email", ADMIN_EMAIL), ("invite_name", "Moi")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let invited = owner
+        .post(
+            "/admin/agents",
+            &[
+                ("invite_email", "Camille.Agent@demo.test"),
+                ("invite_name", "Camille Agent"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.body);
+    let settings = owner.get("/admin/settings").await;
+    assert!(
+        settings.body.contains("camille.agent@demo.test")
+            && settings.body.contains("invitation en attente")
+    );
+
+    // Not usable before the invitation is accepted.
+    let early = app.browser();
+    let login = early
+        .post(
+            "/admin/login",
+            &[("email", "camille.agent@demo.test"), ("password", "")],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+
+    let mails = sink.wait_for("accepted", 1, Duration::from_secs(20)).await;
+    let invitation = &mails[0];
+    assert_eq!(invitation["rcpt_tos"][0], "camille.agent@demo.test");
+    let text = invitation["text"].as_str().unwrap_or_default();
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/admin/invitation/"))
+        .expect("link in the mail");
+    let path = link.trim_start_matches(&app.base).to_owned();
+    assert!(
+        app::db::entities::admin_invitation::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("db")
+            .iter()
+            .all(|i| !path.contains(&i.token_hash)),
+        "only the hash is stored"
+    );
+
+    let agent = app.browser();
+    let page = agent.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Commune de Démo-sur-Loire"));
+    let short = agent
+        .post(&path, &[("password", "court"), ("confirm", "court")])
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("au moins 12 caractères"));
+    let accepted = agent
+        .post(
+            &path,
+            &[
+                ("password", "un long mot de passe"),
+                ("confirm", "un long mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    assert_eq!(agent.get("/admin/inbox").await.status, StatusCode::OK);
+
+    // Single use; and an agent (not owner) cannot invite.
+    let again = app.browser().get(&path).await;
+    assert!(
+        again.body.contains("Lien d&#x27;invitation invalide")
+            || again.body.contains("Lien d'invitation invalide")
+    );
+    let replay = app
+        .browser()
+        .post(
+            &path,
+            &[
+                ("password", "un autre mot de passe"),
+                ("confirm", "un autre mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::NOT_FOUND);
+    let forbidden = agent
+        .post(
+            "/admin/agents",
+            &[("invite_email", "x@demo.test"), ("invite_name", "X")],
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+}

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Relations are expressed as explicit, tenant-scoped queries in
 //! the services rather than through the ORM, so every query visibly carries its `municipality_id`.
 
+pub mod admin_invitation;
 pub mod admin_membership;
 pub mod admin_user;
 pub mod auth_request;
