@@ -10,6 +10,7 @@ mod m20261122_000001_create_core_tables;
 mod m20261122_000002_add_distribution;
 mod m20261122_000003_add_municipality_branding;
 mod m20261122_000004_add_mail_delivery;
+mod m20261122_000006_add_inbox_tools;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_add_distribution::Migration),
             Box::new(m20261122_000003_add_municipality_branding::Migration),
             Box::new(m20261122_000004_add_mail_delivery::Migration),
+            Box::new(m20261122_000006_add_inbox_tools::Migration),
         ]
     }
 }

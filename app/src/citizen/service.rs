@@ -413,6 +413,7 @@ pub async fn submit(
         updated_at: Set(now),
         processed_at: Set(None),
         channel: Set(Some(citizen.channel.as_str().to_owned())),
+        search_name: Set(Some(crate::inbox::types::search_name(&citizen.identity))),
     }
     .insert(&txn)
     .await;

@@ -2,5 +2,7 @@
 //! the processed / unprocessed transitions (each recorded with who and when).
 
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod types;

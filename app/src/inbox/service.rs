@@ -2,11 +2,14 @@
 //! from another municipality is simply "not found".
 
 use super::types::{
-    DetailLine, InboxFilter, InboxPage, InboxRow, SubmissionDetail, TransitionLine,
+    DetailLine, InboxPage, InboxQuery, InboxRow, InboxSort, SubmissionDetail, TransitionLine,
 };
 use crate::{
     auth::CurrentAdmin,
-    db::entities::{field_value, procedure, procedure_revision, submission, submission_transition},
+    db::entities::{
+        field_value, procedure, procedure_revision, submission, submission_note,
+        submission_transition,
+    },
     domain::{CertifiedIdentity, SubmissionStatus},
     error::{AppError, AppResult},
     procedures::service::revision_fields,
@@ -28,52 +31,100 @@ pub fn display_time(at: DateTime<Utc>) -> String {
     at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
+/// The smallest UUIDv7 of a millisecond: ids are time-ordered, so a date range is an id range
+/// and uses the same index as the pagination.
+fn uuid_floor(ms: i64) -> Uuid {
+    let ms = u128::try_from(ms.max(0)).unwrap_or_default() & 0xFFFF_FFFF_FFFF;
+    Uuid::from_u128((ms << 80) | (0x7 << 76) | (0x2 << 62))
+}
+
+fn day_floor(day: chrono::NaiveDate) -> Uuid {
+    uuid_floor(
+        day.and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp_millis())
+            .unwrap_or_default(),
+    )
+}
+
+/// The submissions of the agent's municipality selected by `q` (status, cursor and order aside).
+pub(crate) fn selection(
+    admin: &CurrentAdmin,
+    q: &InboxQuery,
+) -> sea_orm::Select<submission::Entity> {
+    use sea_orm::sea_query::Condition;
+    let mut query = submission::Entity::find()
+        .filter(submission::Column::MunicipalityId.eq(admin.municipality_id));
+    if let Some(service) = q.service {
+        query = query.filter(submission::Column::ProcedureId.eq(service));
+    }
+    if let Some(search) = &q.search {
+        // Prefix match (no leading wildcard); LIKE wildcards typed by the agent are dropped, as no
+        // reference or name contains them.
+        let cleaned: String = search
+            .chars()
+            .filter(|c| !matches!(c, '%' | '_' | '\\'))
+            .collect();
+        query = query.filter(
+            Condition::any()
+                .add(submission::Column::Reference.like(format!("{}%", cleaned.to_uppercase())))
+                .add(submission::Column::SearchName.like(format!("{}%", cleaned.to_lowercase()))),
+        );
+    }
+    if let Some(from) = q.from {
+        query = query.filter(submission::Column::Id.gte(day_floor(from)));
+    }
+    if let Some(to) = q.to.and_then(|d| d.succ_opt()) {
+        query = query.filter(submission::Column::Id.lt(day_floor(to)));
+    }
+    query
+}
+
 pub async fn list(
     state: &AppState,
     admin: &CurrentAdmin,
-    filter: InboxFilter,
-    before: Option<Uuid>,
+    q: InboxQuery,
+    notices: Vec<String>,
 ) -> AppResult<InboxPage> {
-    let scoped = || {
-        submission::Entity::find()
-            .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
-    };
-    let unprocessed = scoped()
+    let unprocessed = selection(admin, &q)
         .filter(submission::Column::Status.eq(SubmissionStatus::Unprocessed.as_str()))
         .count(&state.db)
         .await?;
-    let processed = scoped()
+    let processed = selection(admin, &q)
         .filter(submission::Column::Status.eq(SubmissionStatus::Processed.as_str()))
         .count(&state.db)
         .await?;
-    let mut query = scoped();
-    if let Some(status) = filter.status() {
+    let mut query = selection(admin, &q);
+    if let Some(status) = q.status {
         query = query.filter(submission::Column::Status.eq(status.as_str()));
     }
-    if let Some(cursor) = before {
-        // Keyset pagination on the time-ordered UUIDv7: stable under inserts, O(page) cost.
-        query = query.filter(submission::Column::Id.lt(cursor));
-    }
-    let mut rows = query
-        .order_by_desc(submission::Column::Id)
-        .limit(PAGE_SIZE + 1)
-        .all(&state.db)
-        .await?;
+    // Keyset pagination on the time-ordered UUIDv7: stable under inserts, O(page) cost.
+    query = match (q.sort, q.after) {
+        (InboxSort::Newest, Some(c)) => query.filter(submission::Column::Id.lt(c)),
+        (InboxSort::Oldest, Some(c)) => query.filter(submission::Column::Id.gt(c)),
+        (_, None) => query,
+    };
+    query = match q.sort {
+        InboxSort::Newest => query.order_by_desc(submission::Column::Id),
+        InboxSort::Oldest => query.order_by_asc(submission::Column::Id),
+    };
+    let mut rows = query.limit(PAGE_SIZE + 1).all(&state.db).await?;
     let next_cursor = if rows.len() as u64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(|r| r.id)
     } else {
         None
     };
-    let titles: HashMap<Uuid, String> = procedure::Entity::find()
+    let services: Vec<(Uuid, String)> = procedure::Entity::find()
         .filter(procedure::Column::MunicipalityId.eq(admin.municipality_id))
+        .order_by_asc(procedure::Column::Title)
         .all(&state.db)
         .await?
         .into_iter()
         .map(|p| (p.id, p.title))
         .collect();
+    let titles: HashMap<Uuid, String> = services.iter().cloned().collect();
     Ok(InboxPage {
-        filter,
+        query: q,
         unprocessed,
         processed,
         rows: rows
@@ -90,6 +141,8 @@ pub async fn list(
             })
             .collect(),
         next_cursor,
+        services,
+        notices,
     })
 }
 
@@ -136,6 +189,19 @@ pub async fn detail(
         .all(&state.db)
         .await?;
     let deliveries = crate::notifications::service::deliveries(state, admin, s.id).await?;
+    let notes = submission_note::Entity::find()
+        .filter(submission_note::Column::SubmissionId.eq(s.id))
+        .filter(submission_note::Column::MunicipalityId.eq(admin.municipality_id))
+        .order_by_asc(submission_note::Column::Id)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|n| super::types::NoteLine {
+            at: display_time(n.created_at),
+            author: n.author_label,
+            body: n.body,
+        })
+        .collect();
     let citizen_reachable = identity
         .get(crate::domain::IdentityClaim::Email)
         .is_some_and(|e| !e.is_empty());
@@ -180,6 +246,7 @@ pub async fn detail(
             .collect(),
         deliveries,
         citizen_reachable,
+        notes,
     })
 }
 
@@ -234,5 +301,54 @@ pub async fn set_status(
     .insert(&txn)
     .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Moves each submission to `target`; ones already there (or not this municipality's) are
+/// skipped. Returns how many changed.
+pub async fn set_status_many(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    ids: &[Uuid],
+    target: SubmissionStatus,
+) -> AppResult<usize> {
+    let mut changed = 0;
+    for id in ids {
+        match set_status(state, admin, *id, target).await {
+            Ok(()) => changed += 1,
+            Err(AppError::NotFound | AppError::Conflict(_) | AppError::Validation(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(changed)
+}
+
+/// Longest private note.
+pub const MAX_NOTE_CHARS: usize = 5_000;
+
+/// Adds an agent's private note to a submission of their municipality.
+pub async fn add_note(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    body: &str,
+) -> AppResult<()> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::Validation(format!(
+            "Écrivez une note de 1 à {MAX_NOTE_CHARS} caractères."
+        )));
+    }
+    let s = find_owned(state, admin, id).await?;
+    submission_note::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        municipality_id: Set(admin.municipality_id),
+        submission_id: Set(s.id),
+        author_label: Set(format!("{} ({})", admin.display_name, admin.email)),
+        body: Set(body.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&state.db)
+    .await?;
     Ok(())
 }

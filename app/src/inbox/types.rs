@@ -1,8 +1,134 @@
 //! Data shown by the inbox pages.
 
-use crate::domain::SubmissionStatus;
+use crate::domain::{CertifiedIdentity, IdentityClaim, SubmissionStatus};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The normalised name searched by the inbox: "family given", lower-cased.
+pub fn search_name(identity: &CertifiedIdentity) -> String {
+    let family = identity.get(IdentityClaim::FamilyName).unwrap_or_default();
+    let given = identity.get(IdentityClaim::GivenName).unwrap_or_default();
+    format!("{family} {given}").trim().to_lowercase()
+}
+
+/// Newest or oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum InboxSort {
+    #[default]
+    Newest,
+    Oldest,
+}
+
+/// Everything that selects the rows of the inbox (and of its exports). Lives in the URL, so a
+/// filtered view can be bookmarked, shared with a colleague, and paged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct InboxQuery {
+    pub status: Option<SubmissionStatus>,
+    pub service: Option<Uuid>,
+    /// A reference (or its beginning) or the beginning of a family name.
+    pub search: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: InboxSort,
+    /// Keyset cursor: the last row of the previous page.
+    pub after: Option<Uuid>,
+}
+
+impl InboxQuery {
+    /// Reads the URL query; a malformed value is ignored and explained in the returned notices.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> (Self, Vec<String>) {
+        let mut notices = Vec::new();
+        let mut date = |name: &str, label: &str| {
+            let raw = get(name).filter(|v| !v.trim().is_empty())?;
+            match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    notices.push(format!(
+                        "Date « {label} » illisible ({raw}) : filtre ignoré. Format attendu : AAAA-MM-JJ."
+                    ));
+                    None
+                }
+            }
+        };
+        let from = date("du", "du");
+        let to = date("au", "au");
+        let status = match get("status").as_deref() {
+            Some("processed") => Some(SubmissionStatus::Processed),
+            Some("all") => None,
+            _ => Some(SubmissionStatus::Unprocessed),
+        };
+        let search = get("q")
+            .map(|q| q.trim().chars().take(100).collect::<String>())
+            .filter(|q| !q.is_empty());
+        let query = Self {
+            status,
+            service: get("service").and_then(|s| Uuid::parse_str(&s).ok()),
+            search,
+            from,
+            to,
+            sort: if get("tri").as_deref() == Some("anciennes") {
+                InboxSort::Oldest
+            } else {
+                InboxSort::Newest
+            },
+            after: get("apres").and_then(|s| Uuid::parse_str(&s).ok()),
+        };
+        (query, notices)
+    }
+
+    /// The URL query of this selection (without the cursor unless `with_cursor`).
+    pub fn to_params(&self, with_cursor: bool) -> String {
+        let mut parts = vec![format!(
+            "status={}",
+            match self.status {
+                Some(SubmissionStatus::Unprocessed) => "unprocessed",
+                Some(SubmissionStatus::Processed) => "processed",
+                None => "all",
+            }
+        )];
+        if let Some(s) = self.service {
+            parts.push(format!("service={s}"));
+        }
+        if let Some(q) = &self.search {
+            parts.push(format!("q={}", urlencode(q)));
+        }
+        if let Some(d) = self.from {
+            parts.push(format!("du={d}"));
+        }
+        if let Some(d) = self.to {
+            parts.push(format!("au={d}"));
+        }
+        if self.sort == InboxSort::Oldest {
+            parts.push("tri=anciennes".to_owned());
+        }
+        if let (true, Some(a)) = (with_cursor, self.after) {
+            parts.push(format!("apres={a}"));
+        }
+        parts.join("&")
+    }
+
+    /// The same selection with another status tab (first page).
+    pub fn with_status(&self, status: Option<SubmissionStatus>) -> Self {
+        Self {
+            status,
+            after: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+fn urlencode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
 
 /// Which tab of the inbox is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,12 +176,16 @@ pub struct InboxRow {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InboxPage {
-    pub filter: InboxFilter,
+    pub query: InboxQuery,
     pub unprocessed: u64,
     pub processed: u64,
     pub rows: Vec<InboxRow>,
     /// Cursor for the next page (the last row's id), when there is one.
     pub next_cursor: Option<Uuid>,
+    /// The municipality's services, for the service filter.
+    pub services: Vec<(Uuid, String)>,
+    /// Why part of the URL was ignored.
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,4 +220,62 @@ pub struct SubmissionDetail {
     pub deliveries: Vec<crate::notifications::types::DeliveryLine>,
     /// Whether the service asked for the citizen's email (they can be notified).
     pub citizen_reachable: bool,
+    /// Agents' private notes, oldest first.
+    pub notes: Vec<NoteLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NoteLine {
+    pub at: String,
+    pub author: String,
+    pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(pairs: &[(&str, &str)]) -> (InboxQuery, Vec<String>) {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        InboxQuery::from_params(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_query_round_trips_through_the_url() {
+        let service = Uuid::nil();
+        let (q, notices) = parse(&[
+            ("status", "all"),
+            ("service", &service.to_string()),
+            ("q", "dubois & fils"),
+            ("du", "2026-01-01"),
+            ("au", "2026-12-31"),
+            ("tri", "anciennes"),
+        ]);
+        assert!(notices.is_empty());
+        let params = q.to_params(false);
+        assert!(params.contains("q=dubois%20%26%20fils"), "{params}");
+        let decoded: Vec<(String, String)> = params
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.replace("%20", " ").replace("%26", "&")))
+            .collect();
+        let map: HashMap<String, String> = decoded.into_iter().collect();
+        let (again, _) = InboxQuery::from_params(|k| map.get(k).cloned());
+        assert_eq!(again, q);
+    }
+
+    #[test]
+    fn bad_values_are_ignored_and_explained() {
+        let (q, notices) = parse(&[("du", "31/12/2026"), ("service", "x"), ("apres", "y")]);
+        assert_eq!(q.from, None);
+        assert_eq!(q.service, None);
+        assert_eq!(q.after, None);
+        assert_eq!(q.status, Some(SubmissionStatus::Unprocessed));
+        assert_eq!(notices.len(), 1);
+        assert!(notices[0].contains("AAAA-MM-JJ"));
+    }
 }

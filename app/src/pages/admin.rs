@@ -6,7 +6,7 @@ use crate::{
     distribution::types::{Distribution, POSTER_INSTRUCTIONS, PaperSize, Poster},
     domain::{FieldKind, IdentityClaim, ProcedureState, SubmissionStatus},
     error::AppError,
-    inbox::types::{InboxFilter, InboxPage, SubmissionDetail},
+    inbox::types::{InboxPage, InboxQuery, InboxSort, SubmissionDetail},
     notifications::types::TemplateView,
     procedures::types::{ProcedureEditor, ProcedureSummary},
     ui::{
@@ -78,13 +78,13 @@ pub async fn load_poster(id: Uuid, format: Option<String>) -> Result<Poster, App
 
 #[server(prefix = "/_fn", endpoint = "admin/inbox")]
 pub async fn load_inbox(
-    filter: InboxFilter,
-    before: Option<Uuid>,
+    q: InboxQuery,
+    notices: Vec<String>,
 ) -> Result<(AdminHeader, InboxPage), AppError> {
     let (state, admin, header) = current_admin().await?;
     Ok((
         header,
-        crate::inbox::service::list(&state, &admin, filter, before).await?,
+        crate::inbox::service::list(&state, &admin, q, notices).await?,
     ))
 }
 
@@ -544,76 +544,153 @@ fn poster_page(id: String, p: Poster) -> impl IntoView {
 
 #[component]
 pub fn InboxView() -> impl IntoView {
-    let filter = InboxFilter::parse(query("status").as_deref());
-    let before = query("before").and_then(|b| Uuid::parse_str(&b).ok());
+    let (q, notices) = InboxQuery::from_params(query);
+    let feedback = use_feedback();
+    let bulk_done = query("traitees");
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                match load_inbox(filter, before).await {
-                    Ok((header, page)) => inbox_page(header, page).into_any(),
-                    Err(e) => admin_error(e),
-                }
-            })}
+            {move || {
+                let (q, notices, feedback, bulk_done) = (q.clone(), notices.clone(), feedback.clone(), bulk_done.clone());
+                Suspend::new(async move {
+                    match load_inbox(q, notices).await {
+                        Ok((header, page)) => inbox_page(header, page, feedback, bulk_done).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
 
-fn inbox_page(header: AdminHeader, page: InboxPage) -> impl IntoView {
-    let filter = page.filter;
-    let tab = move |f: InboxFilter, label: &str, count: u64| {
-        let current = (filter == f).then_some("page");
+fn inbox_page(
+    header: AdminHeader,
+    page: InboxPage,
+    feedback: crate::ui::Feedback,
+    bulk_done: Option<String>,
+) -> impl IntoView {
+    let q = page.query.clone();
+    let tab = |status: Option<SubmissionStatus>, label: &str, count: u64| {
+        let current = (q.status == status).then_some("page");
         view! {
             <li>
-                <a href=format!("/admin/inbox?status={}", f.as_str()) aria-current=current class="tabs__tab">
+                <a href=format!("/admin/inbox?{}", q.with_status(status).to_params(false)) aria-current=current class="tabs__tab">
                     {format!("{label} ({count})")}
                 </a>
             </li>
         }
     };
+    let tabs = view! {
+        {tab(Some(SubmissionStatus::Unprocessed), "À traiter", page.unprocessed)}
+        {tab(Some(SubmissionStatus::Processed), "Traitées", page.processed)}
+        {tab(None, "Toutes", page.unprocessed + page.processed)}
+    };
+    let status_value = match q.status {
+        Some(SubmissionStatus::Unprocessed) => "unprocessed",
+        Some(SubmissionStatus::Processed) => "processed",
+        None => "all",
+    };
+    let params = q.to_params(false);
     let empty = page.rows.is_empty();
+    let next = page.next_cursor.map(|c| {
+        let next = InboxQuery {
+            after: Some(c),
+            ..q.clone()
+        };
+        format!("/admin/inbox?{}", next.to_params(true))
+    });
+    let return_to = format!("/admin/inbox?{}", q.to_params(true));
     view! {
         <AdminLayout title="Boîte de réception" municipality=header.municipality user=header.user>
             <h1>"Boîte de réception"</h1>
-            <nav aria-label="Filtrer les demandes">
-                <ul class="tabs">
-                    {tab(InboxFilter::Unprocessed, "À traiter", page.unprocessed)}
-                    {tab(InboxFilter::Processed, "Traitées", page.processed)}
-                    {tab(InboxFilter::All, "Toutes", page.unprocessed + page.processed)}
-                </ul>
+            {page.notices.into_iter().map(|n| view! { <p class="notice notice--warning" role="status">{n}</p> }).collect_view()}
+            {feedback.error_for("form").map(|m| view! { <p class="notice notice--error" role="alert">{m}</p> })}
+            {bulk_done.map(|n| view! { <p class="notice notice--success" role="status">{format!("{n} demande(s) mise(s) à jour.")}</p> })}
+            <form method="get" action="/admin/inbox" class="filters" role="search" aria-label="Filtrer les demandes">
+                <input type="hidden" name="status" value=status_value />
+                <div class="field">
+                    <label for="q">"Référence ou nom de famille"</label>
+                    <input type="search" id="q" name="q" value=q.search.clone().unwrap_or_default() autocomplete="off" />
+                </div>
+                <div class="field">
+                    <label for="service">"Service"</label>
+                    <select id="service" name="service">
+                        <option value="">"Tous les services"</option>
+                        {page.services.into_iter().map(|(id, title)| view! {
+                            <option value=id.to_string() selected=q.service == Some(id)>{title}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="du">"Reçues à partir du"</label>
+                    <input type="date" id="du" name="du" value=q.from.map(|d| d.to_string()).unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="au">"jusqu'au"</label>
+                    <input type="date" id="au" name="au" value=q.to.map(|d| d.to_string()).unwrap_or_default() />
+                </div>
+                <div class="field">
+                    <label for="tri">"Ordre"</label>
+                    <select id="tri" name="tri">
+                        <option value="recentes" selected=q.sort == InboxSort::Newest>"Plus récentes d'abord"</option>
+                        <option value="anciennes" selected=q.sort == InboxSort::Oldest>"Plus anciennes d'abord"</option>
+                    </select>
+                </div>
+                <div class="actions"><button type="submit" class="button button--secondary">"Filtrer"</button></div>
+            </form>
+            <nav aria-label="Statut des demandes">
+                <ul class="tabs">{tabs}</ul>
             </nav>
+            <p class="downloads">
+                "Exporter cette sélection : "
+                <a href=format!("/admin/inbox/export.csv?{params}")>"CSV"</a> " · "
+                <a href=format!("/admin/inbox/export.csv?{params}&sep=pointvirgule")>"CSV (Excel, point-virgule)"</a> " · "
+                <a href=format!("/admin/inbox/export.xlsx?{params}")>"Excel (XLSX)"</a> " · "
+                <a href=format!("/admin/inbox/export.ods?{params}")>"LibreOffice (ODS)"</a>
+            </p>
             {if empty {
                 view! { <p>"Aucune demande dans cette liste."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table">
-                        <caption class="sr-only">"Demandes reçues"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Référence"</th>
-                                <th scope="col">"Service"</th>
-                                <th scope="col">"Demandeur"</th>
-                                <th scope="col">"Reçue le"</th>
-                                <th scope="col">"Statut"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {page.rows.into_iter().map(|r| view! {
+                    <form method="post" action="/admin/inbox/lot">
+                        <input type="hidden" name="retour" value=return_to.clone() />
+                        <table class="table">
+                            <caption class="sr-only">"Demandes reçues"</caption>
+                            <thead>
                                 <tr>
-                                    <td><a href=format!("/admin/submissions/{}", r.id)>{r.reference}</a></td>
-                                    <td>{r.procedure_title}</td>
-                                    <td>{r.citizen_name}</td>
-                                    <td>{r.created_at}</td>
-                                    <td>{r.status.label_fr()}</td>
+                                    <th scope="col"><span class="sr-only">"Sélection"</span></th>
+                                    <th scope="col">"Référence"</th>
+                                    <th scope="col">"Service"</th>
+                                    <th scope="col">"Demandeur"</th>
+                                    <th scope="col">"Reçue le"</th>
+                                    <th scope="col">"Statut"</th>
                                 </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                            </thead>
+                            <tbody>
+                                {page.rows.into_iter().map(|r| {
+                                    let check = format!("sel-{}", r.id);
+                                    view! {
+                                        <tr>
+                                            <td><input type="checkbox" name="ids" value=r.id.to_string() id=check.clone()
+                                                aria-label=format!("Sélectionner la demande {}", r.reference) /></td>
+                                            <td><a href=format!("/admin/submissions/{}", r.id)>{r.reference}</a></td>
+                                            <td>{r.procedure_title}</td>
+                                            <td>{r.citizen_name}</td>
+                                            <td>{r.created_at}</td>
+                                            <td>{r.status.label_fr()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <div class="actions">
+                            <button type="submit" name="status" value="processed" class="button">"Marquer la sélection comme traitée"</button>
+                            <button type="submit" name="status" value="unprocessed" class="button button--secondary">"Remettre la sélection à traiter"</button>
+                        </div>
+                    </form>
                 }
                 .into_any()
             }}
-            {page.next_cursor.map(|c| view! {
-                <p><a href=format!("/admin/inbox?status={}&before={c}", page.filter.as_str())>"Demandes plus anciennes"</a></p>
-            })}
+            {next.map(|href| view! { <p><a href=href>"Page suivante"</a></p> })}
         </AdminLayout>
     }
 }
@@ -686,6 +763,7 @@ fn detail_page(
                     }).collect_view()}
                 </ul>
             </section>
+            <Notes id=d.id notes=d.notes feedback=feedback.clone() />
             <DeliveryList deliveries=d.deliveries />
             {notified.then(|| view! { <p class="notice notice--success" role="status">"Le message au citoyen est en file d'attente : son état s'affiche ci-dessus."</p> })}
             <NotifyCitizen id=d.id reachable=d.citizen_reachable feedback=feedback />
@@ -717,6 +795,44 @@ fn settings_input(
             <input type="text" id=name name=name value=value autocomplete="off"
                 aria-describedby=described aria-invalid=error.is_some().then_some("true") />
         </div>
+    }
+}
+
+/// Agents' private notes on a submission, and the form to add one.
+#[component]
+fn Notes(
+    id: Uuid,
+    notes: Vec<crate::inbox::types::NoteLine>,
+    feedback: crate::ui::Feedback,
+) -> impl IntoView {
+    let error = feedback.error_for("note");
+    let value = feedback.value("note").unwrap_or_default();
+    view! {
+        <section aria-labelledby="notes-title" class="card">
+            <h2 id="notes-title">"Notes internes"</h2>
+            <p class="hint">"Visibles des seuls agents de la commune ; jamais envoyées au citoyen."</p>
+            {if notes.is_empty() {
+                view! { <p>"Aucune note."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="notes">
+                        {notes.into_iter().map(|n| view! {
+                            <li><p class="hint">{format!("{} – {}", n.at, n.author)}</p><p class="note-body">{n.body}</p></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form method="post" action=format!("/admin/submissions/{id}/notes") class="form" novalidate="novalidate">
+                <div class=if error.is_some() { "field field--error" } else { "field" }>
+                    <label for="note">"Ajouter une note"</label>
+                    {error.clone().map(|m| view! { <p class="field-error" id="note-error">{m}</p> })}
+                    <textarea id="note" name="note" rows="3"
+                        aria-describedby=error.is_some().then_some("note-error")
+                        aria-invalid=error.is_some().then_some("true")>{crate::ui::escape_raw_text(&value)}</textarea>
+                </div>
+                <div class="actions"><button type="submit" class="button button--secondary">"Enregistrer la note"</button></div>
+            </form>
+        </section>
     }
 }
 

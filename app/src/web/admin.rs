@@ -18,7 +18,10 @@ use axum::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<CurrentAdmin, Response> {
+pub(crate) async fn require_admin(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<CurrentAdmin, Response> {
     match auth::admin::current(&state.db, &state.settings, headers).await {
         Ok(admin) => Ok(admin),
         Err(AppError::Unauthorized) => Err(see_other("/admin/login")),

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod citizen;
 pub mod distribution;
+pub mod inbox;
 pub mod rate_limit;
 pub mod security;
 
@@ -156,6 +157,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/settings", post(admin::save_settings))
         .route("/admin/courriels/{kind}", post(admin::template_action))
         .route("/admin/agents", post(admin::invite_agent))
+        .route("/admin/inbox/lot", post(inbox::bulk))
+        .route("/admin/inbox/{file}", get(inbox::export))
+        .route("/admin/submissions/{id}/notes", post(inbox::add_note))
         .route("/admin/invitation/{token}", post(admin::accept_invitation))
         .route(
             "/admin/submissions/{id}/notifier",

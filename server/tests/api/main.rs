@@ -15,6 +15,7 @@ mod concurrency;
 mod distribution;
 mod helpers;
 mod identity;
+mod inbox;
 mod isolation;
 mod journey;
 mod mail;

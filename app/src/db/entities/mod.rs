@@ -17,4 +17,5 @@ pub mod procedure;
 pub mod procedure_revision;
 pub mod session;
 pub mod submission;
+pub mod submission_note;
 pub mod submission_transition;

@@ -23,6 +23,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub processed_at: Option<DateTimeUtc>,
     pub channel: Option<String>,
+    /// "family given", lower-cased: search by family name prefix.
+    pub search_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
