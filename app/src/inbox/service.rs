@@ -48,6 +48,7 @@ fn day_floor(day: chrono::NaiveDate) -> Uuid {
 
 /// The submissions of the agent's municipality selected by `q` (status, cursor and order aside).
 pub(crate) fn selection(
+    backend: sea_orm::DatabaseBackend,
     admin: &CurrentAdmin,
     q: &InboxQuery,
 ) -> sea_orm::Select<submission::Entity> {
@@ -58,17 +59,31 @@ pub(crate) fn selection(
         query = query.filter(submission::Column::ProcedureId.eq(service));
     }
     if let Some(search) = &q.search {
-        // Prefix match (no leading wildcard); LIKE wildcards typed by the agent are dropped, as no
-        // reference or name contains them.
+        // Prefix match only (no leading wildcard), written so each database uses its index:
+        // GLOB on SQLite (binary collation), LIKE on PostgreSQL (`text_pattern_ops` index).
+        // Wildcards typed by the agent are dropped: no reference or name contains them.
         let cleaned: String = search
             .chars()
-            .filter(|c| !matches!(c, '%' | '_' | '\\'))
+            .filter(|c| !matches!(c, '%' | '_' | '\\' | '*' | '?' | '[' | ']'))
             .collect();
-        query = query.filter(
+        let (reference, name) = (cleaned.to_uppercase(), cleaned.to_lowercase());
+        let condition = if backend == sea_orm::DatabaseBackend::Postgres {
             Condition::any()
-                .add(submission::Column::Reference.like(format!("{}%", cleaned.to_uppercase())))
-                .add(submission::Column::SearchName.like(format!("{}%", cleaned.to_lowercase()))),
-        );
+                .add(submission::Column::Reference.like(format!("{reference}%")))
+                .add(submission::Column::SearchName.like(format!("{name}%")))
+        } else {
+            use sea_orm::sea_query::Expr;
+            Condition::any()
+                .add(Expr::cust_with_values(
+                    "reference GLOB ?",
+                    [format!("{reference}*")],
+                ))
+                .add(Expr::cust_with_values(
+                    "search_name GLOB ?",
+                    [format!("{name}*")],
+                ))
+        };
+        query = query.filter(condition);
     }
     if let Some(from) = q.from {
         query = query.filter(submission::Column::Id.gte(day_floor(from)));
@@ -85,15 +100,15 @@ pub async fn list(
     q: InboxQuery,
     notices: Vec<String>,
 ) -> AppResult<InboxPage> {
-    let unprocessed = selection(admin, &q)
+    let unprocessed = selection(state.db.get_database_backend(), admin, &q)
         .filter(submission::Column::Status.eq(SubmissionStatus::Unprocessed.as_str()))
         .count(&state.db)
         .await?;
-    let processed = selection(admin, &q)
+    let processed = selection(state.db.get_database_backend(), admin, &q)
         .filter(submission::Column::Status.eq(SubmissionStatus::Processed.as_str()))
         .count(&state.db)
         .await?;
-    let mut query = selection(admin, &q);
+    let mut query = selection(state.db.get_database_backend(), admin, &q);
     if let Some(status) = q.status {
         query = query.filter(submission::Column::Status.eq(status.as_str()));
     }

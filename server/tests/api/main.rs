@@ -11,6 +11,7 @@
 )]
 
 mod bad_input;
+mod bench;
 mod concurrency;
 mod distribution;
 mod helpers;
