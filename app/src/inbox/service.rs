@@ -17,8 +17,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -100,15 +99,14 @@ pub async fn list(
     q: InboxQuery,
     notices: Vec<String>,
 ) -> AppResult<InboxPage> {
-    let unprocessed = selection(state.db.get_database_backend(), admin, &q)
-        .filter(submission::Column::Status.eq(SubmissionStatus::Unprocessed.as_str()))
-        .count(&state.db)
-        .await?;
-    let processed = selection(state.db.get_database_backend(), admin, &q)
-        .filter(submission::Column::Status.eq(SubmissionStatus::Processed.as_str()))
-        .count(&state.db)
-        .await?;
-    let mut query = selection(state.db.get_database_backend(), admin, &q);
+    let backend = state.db.get_database_backend();
+    // Exact counts come from the counters; a search or a date range counts up to a cap.
+    let counts = if q.search.is_none() && q.from.is_none() && q.to.is_none() {
+        super::counts::exact(&state.db, admin.municipality_id, q.service).await?
+    } else {
+        super::counts::capped(&state.db, selection(backend, admin, &q)).await?
+    };
+    let mut query = selection(backend, admin, &q);
     if let Some(status) = q.status {
         query = query.filter(submission::Column::Status.eq(status.as_str()));
     }
@@ -140,8 +138,7 @@ pub async fn list(
     let titles: HashMap<Uuid, String> = services.iter().cloned().collect();
     Ok(InboxPage {
         query: q,
-        unprocessed,
-        processed,
+        counts,
         rows: rows
             .into_iter()
             .map(|s| InboxRow {
@@ -272,15 +269,14 @@ pub async fn set_status(
     id: Uuid,
     target: SubmissionStatus,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
-    let s = submission::Entity::find_by_id(id)
-        .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let s = find_owned(state, admin, id).await?;
     let current = SubmissionStatus::parse(&s.status)?;
     let next = current.transition_to(target)?;
     let now = Utc::now();
+    // The transaction starts with its write: on SQLite a read-then-write transaction fails at
+    // once (SQLITE_BUSY_SNAPSHOT) if another connection wrote in between, while a first write
+    // waits for the lock. The conditional update re-checks the status read above.
+    let txn = crate::db::begin_write(&state.db).await?;
     // Conditional update: two agents clicking at once produce one transition, not two.
     let updated = submission::Entity::update_many()
         .col_expr(
@@ -296,6 +292,7 @@ pub async fn set_status(
             sea_orm::sea_query::Expr::value((next == SubmissionStatus::Processed).then_some(now)),
         )
         .filter(submission::Column::Id.eq(s.id))
+        .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
         .filter(submission::Column::Status.eq(current.as_str()))
         .exec(&txn)
         .await?;
@@ -304,6 +301,7 @@ pub async fn set_status(
             "Cette demande vient d'être modifiée par quelqu'un d'autre.".to_owned(),
         ));
     }
+    super::counts::moved(&txn, s.municipality_id, s.procedure_id, current, next).await?;
     submission_transition::ActiveModel {
         id: Set(Uuid::now_v7()),
         submission_id: Set(s.id),

@@ -17,5 +17,6 @@ pub mod procedure;
 pub mod procedure_revision;
 pub mod session;
 pub mod submission;
+pub mod submission_count;
 pub mod submission_note;
 pub mod submission_transition;
