@@ -14,6 +14,7 @@ mod bad_input;
 mod bench;
 mod concurrency;
 mod distribution;
+mod forged_tokens;
 mod helpers;
 mod identity;
 mod inbox;
