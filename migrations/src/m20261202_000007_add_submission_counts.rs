@@ -5,6 +5,10 @@
 //! tens of milliseconds on either database, which alone would exceed the inbox budget (p99 ≤
 //! 50 ms). A few counter rows per service make those counts constant-time. Filtered views
 //! (search, dates) count with a cap instead (see `app/src/inbox/counts.rs`).
+//!
+//! It also adds the two indexes the "all statuses" views need to read a page in date order
+//! without sorting: (municipality, id) and (municipality, service, id). Without them, the
+//! "Toutes" tab sorts every submission of the municipality for each page.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -23,6 +27,14 @@ enum SubmissionCounts {
     ProcedureId,
     Status,
     Count,
+}
+
+#[derive(DeriveIden)]
+enum Submissions {
+    Table,
+    MunicipalityId,
+    ProcedureId,
+    Id,
 }
 
 #[derive(DeriveIden)]
@@ -71,10 +83,41 @@ impl MigrationTrait for Migration {
                  GROUP BY municipality_id, procedure_id, status",
             )
             .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_submissions_by_date")
+                    .table(Submissions::Table)
+                    .col(Submissions::MunicipalityId)
+                    .col(Submissions::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_submissions_procedure_by_date")
+                    .table(Submissions::Table)
+                    .col(Submissions::MunicipalityId)
+                    .col(Submissions::ProcedureId)
+                    .col(Submissions::Id)
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["ix_submissions_procedure_by_date", "ix_submissions_by_date"] {
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(name)
+                        .table(Submissions::Table)
+                        .to_owned(),
+                )
+                .await?;
+        }
         manager
             .drop_table(Table::drop().table(SubmissionCounts::Table).to_owned())
             .await

@@ -150,7 +150,12 @@ impl Export {
     }
 
     fn scoped(state: &AppState, admin: &CurrentAdmin, query: &InboxQuery) -> Scoped {
-        let mut select = selection(state.db.get_database_backend(), admin, query);
+        let mut select = selection(
+            state.db.get_database_backend(),
+            admin,
+            query,
+            super::service::SearchPlan::ByPrefixIndex,
+        );
         if let Some(status) = query.status {
             select = select.filter(submission::Column::Status.eq(status.as_str()));
         }
