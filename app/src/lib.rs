@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod notifications;
 pub mod pages;
 pub mod procedures;
+pub mod providers;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -65,7 +66,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    use pages::{admin, citizen, misc};
+    use pages::{admin, citizen, identity_settings, misc};
     let ssr = SsrMode::Async;
     view! {
         <Router>
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/services/:id/affiche") view=admin::PosterView ssr=ssr.clone() />
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
                 <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
+                <Route path=path!("/admin/identite") view=identity_settings::IdentitySettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/courriels") view=admin::TemplatesView ssr=ssr.clone() />
                 <Route path=path!("/admin/courriels/:kind") view=admin::TemplateEditorView ssr=ssr.clone() />
                 <Route path=path!("/admin/submissions/:id") view=admin::DetailView ssr=ssr.clone() />

@@ -147,6 +147,276 @@ impl OidcClients {
         Ok(meta)
     }
 
+    /// "Tester la connexion": fetches the discovery document and the JWKS of `issuer` and says,
+    /// check by check and in plain French, what is wrong. The client id and secret cannot be
+    /// checked without a real login; the report says so.
+    pub async fn diagnose(
+        &self,
+        issuer: &str,
+        acr: Option<&str>,
+    ) -> Vec<crate::providers::types::CheckLine> {
+        use crate::providers::types::{CheckLine, CheckStatus};
+        use serde_json::Value;
+        let mut out = Vec::new();
+        let push = |out: &mut Vec<CheckLine>, label: &str, status: CheckStatus, detail: String| {
+            out.push(CheckLine {
+                label: label.to_owned(),
+                status,
+                detail,
+            });
+        };
+        let discovery = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        let Some(doc) = self
+            .fetch_json(&discovery, &mut out, "Adresse joignable")
+            .await
+        else {
+            return out;
+        };
+        let text = |v: &Value, name: &str| v.get(name).and_then(Value::as_str).map(str::to_owned);
+        let list = |name: &str| -> Vec<String> {
+            doc.get(name)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match text(&doc, "issuer") {
+            Some(i) if i == issuer => push(
+                &mut out,
+                "Émetteur",
+                CheckStatus::Passed,
+                format!("Le fournisseur se présente bien comme {i}."),
+            ),
+            Some(i) => push(
+                &mut out,
+                "Émetteur",
+                CheckStatus::Failed,
+                format!(
+                    "Le fournisseur se présente comme « {i} », pas comme l'adresse saisie : les jetons seraient refusés. Corrigez l'adresse."
+                ),
+            ),
+            None => push(
+                &mut out,
+                "Émetteur",
+                CheckStatus::Failed,
+                "Le document de découverte n'indique pas d'émetteur (issuer).".to_owned(),
+            ),
+        }
+        let missing: Vec<&str> = [
+            "authorization_endpoint",
+            "token_endpoint",
+            "userinfo_endpoint",
+            "jwks_uri",
+        ]
+        .into_iter()
+        .filter(|n| text(&doc, n).is_none())
+        .collect();
+        if missing.is_empty() {
+            push(
+                &mut out,
+                "Points d'accès",
+                CheckStatus::Passed,
+                "Autorisation, jeton, informations d'identité et clés publiques sont annoncés."
+                    .to_owned(),
+            );
+        } else {
+            push(
+                &mut out,
+                "Points d'accès",
+                CheckStatus::Failed,
+                format!("Points d'accès manquants : {}.", missing.join(", ")),
+            );
+        }
+        let pinned = |algs: &[String]| algs.iter().any(|a| a == "ES256" || a == "RS256");
+        if pinned(&list("id_token_signing_alg_values_supported")) {
+            push(
+                &mut out,
+                "Signature des jetons d'identité",
+                CheckStatus::Passed,
+                "ES256 ou RS256 proposé (i-CLEFS refuse HS256 et les jetons non signés)."
+                    .to_owned(),
+            );
+        } else {
+            push(
+                &mut out,
+                "Signature des jetons d'identité",
+                CheckStatus::Failed,
+                "Ni ES256 ni RS256 proposé : i-CLEFS n'accepte que ces signatures.".to_owned(),
+            );
+        }
+        if pinned(&list("userinfo_signing_alg_values_supported")) {
+            push(
+                &mut out,
+                "Informations d'identité signées",
+                CheckStatus::Passed,
+                "Le fournisseur signe les informations d'identité (userinfo), comme l'exige FranceConnect v2."
+                    .to_owned(),
+            );
+        } else {
+            push(
+                &mut out,
+                "Informations d'identité signées",
+                CheckStatus::Failed,
+                "Le fournisseur n'annonce pas de signature ES256 ou RS256 des informations d'identité : elles seraient refusées."
+                    .to_owned(),
+            );
+        }
+        if let Some(acr) = acr {
+            let offered = list("acr_values_supported");
+            if offered.is_empty() || offered.iter().any(|a| a == acr) {
+                push(
+                    &mut out,
+                    "Niveau de garantie",
+                    CheckStatus::Passed,
+                    format!("Le niveau {acr} est demandé à chaque connexion."),
+                );
+            } else {
+                push(
+                    &mut out,
+                    "Niveau de garantie",
+                    CheckStatus::Failed,
+                    format!(
+                        "Le fournisseur ne propose pas le niveau {acr} (il propose : {}).",
+                        offered.join(", ")
+                    ),
+                );
+            }
+        }
+        if text(&doc, "end_session_endpoint").is_some() {
+            push(
+                &mut out,
+                "Déconnexion",
+                CheckStatus::Passed,
+                "La déconnexion du fournisseur est proposée en fin de démarche.".to_owned(),
+            );
+        } else {
+            push(
+                &mut out,
+                "Déconnexion",
+                CheckStatus::Warning,
+                "Pas de point de déconnexion : seule la session i-CLEFS sera fermée.".to_owned(),
+            );
+        }
+        if let Some(jwks_uri) = text(&doc, "jwks_uri")
+            && let Some(jwks) = self.fetch_json(&jwks_uri, &mut out, "Clés publiques").await
+        {
+            let usable = jwks
+                .get("keys")
+                .and_then(Value::as_array)
+                .map(|keys| {
+                    keys.iter()
+                        .filter(|k| {
+                            let kty = text(k, "kty");
+                            let for_signing = text(k, "use").is_none_or(|u| u == "sig");
+                            for_signing
+                                && (kty.as_deref() == Some("RSA")
+                                    || (kty.as_deref() == Some("EC")
+                                        && text(k, "crv").as_deref() == Some("P-256")))
+                        })
+                        .count()
+                })
+                .unwrap_or(0);
+            if usable > 0 {
+                push(
+                    &mut out,
+                    "Clés publiques",
+                    CheckStatus::Passed,
+                    format!("{usable} clé(s) de signature utilisable(s) publiée(s)."),
+                );
+            } else {
+                push(
+                    &mut out,
+                    "Clés publiques",
+                    CheckStatus::Failed,
+                    "Aucune clé EC P-256 ou RSA de signature n'est publiée : aucune signature ne pourrait être vérifiée."
+                        .to_owned(),
+                );
+            }
+        }
+        push(
+            &mut out,
+            "Identifiant et secret client",
+            CheckStatus::Warning,
+            "Ils ne peuvent être vérifiés que par une vraie connexion : faites un essai depuis un service publié (environnement d'intégration : comptes fictifs de FranceConnect)."
+                .to_owned(),
+        );
+        out
+    }
+
+    /// GETs a JSON document for [`Self::diagnose`]; reports the failure under `label`.
+    async fn fetch_json(
+        &self,
+        url: &str,
+        out: &mut Vec<crate::providers::types::CheckLine>,
+        label: &str,
+    ) -> Option<serde_json::Value> {
+        use crate::providers::types::{CheckLine, CheckStatus};
+        let mut push = |label: &str, status: CheckStatus, detail: String| {
+            out.push(CheckLine {
+                label: label.to_owned(),
+                status,
+                detail,
+            });
+        };
+        let response = match tokio::time::timeout(PROVIDER_TIMEOUT, self.http.get(url).send()).await
+        {
+            Err(_) => {
+                push(
+                    label,
+                    CheckStatus::Failed,
+                    format!(
+                        "{url} ne répond pas en {} secondes.",
+                        PROVIDER_TIMEOUT.as_secs()
+                    ),
+                );
+                return None;
+            }
+            Ok(Err(_)) => {
+                push(
+                    label,
+                    CheckStatus::Failed,
+                    format!("Connexion impossible à {url} : vérifiez l'adresse."),
+                );
+                return None;
+            }
+            Ok(Ok(r)) => r,
+        };
+        if !response.status().is_success() {
+            push(
+                label,
+                CheckStatus::Failed,
+                format!(
+                    "{url} répond {} : ce n'est pas l'adresse d'un fournisseur OpenID Connect.",
+                    response.status().as_u16()
+                ),
+            );
+            return None;
+        }
+        match response.json::<serde_json::Value>().await {
+            Ok(v) => {
+                if label == "Adresse joignable" {
+                    push(label, CheckStatus::Passed, format!("{url} répond."));
+                }
+                Some(v)
+            }
+            Err(_) => {
+                push(
+                    label,
+                    CheckStatus::Failed,
+                    format!("{url} ne renvoie pas un document JSON."),
+                );
+                None
+            }
+        }
+    }
+
     /// Builds the authorization URL for the claims a service needs.
     pub async fn authorize_url(
         &self,

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod citizen;
+pub mod identity_settings;
 pub mod misc;
 
 use crate::error::AppError;

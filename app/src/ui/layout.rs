@@ -67,6 +67,7 @@ pub fn AdminLayout(
                         <li><a href="/admin">"Tableau de bord"</a></li>
                         <li><a href="/admin/inbox">"Boîte de réception"</a></li>
                         <li><a href="/admin/courriels">"Courriels"</a></li>
+                        <li><a href="/admin/identite">"Connexion des citoyens"</a></li>
                         <li><a href="/admin/settings">"Paramètres"</a></li>
                         <li>
                             <form method="post" action="/admin/logout" class="inline-form">

@@ -563,3 +563,41 @@ pub async fn accept_invitation(
         Err(InviteError::App(e)) => error_page(&state, &headers, e).await,
     }
 }
+
+/// Saves the municipality's identity provider (owners only); a refused form comes back with its
+/// errors and every value but the secret.
+pub async fn save_identity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = match parse_form(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &headers, e).await,
+    };
+    match crate::providers::service::save(&state, &admin, &form).await {
+        Ok(Ok(())) => see_other("/admin/identite?enregistre=1"),
+        Ok(Err(errors)) => {
+            let mut values = values(&form);
+            values.remove("client_secret");
+            let feedback = Feedback {
+                errors,
+                values,
+                ..Feedback::default()
+            };
+            rerender(
+                &state,
+                &headers,
+                "/admin/identite",
+                feedback,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}

@@ -155,6 +155,7 @@ pub fn routes() -> Router<AppState> {
         .route("/q/{code}", get(distribution::short_link))
         .route("/theme/{file}", get(distribution::theme_css))
         .route("/admin/settings", post(admin::save_settings))
+        .route("/admin/identite", post(admin::save_identity))
         .route("/admin/courriels/{kind}", post(admin::template_action))
         .route("/admin/agents", post(admin::invite_agent))
         .route("/admin/inbox/lot", post(inbox::bulk))

@@ -23,4 +23,5 @@ mod journey;
 mod mail;
 mod migrations;
 mod production;
+mod provider_settings;
 mod smtp;
