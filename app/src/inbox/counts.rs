@@ -3,7 +3,7 @@
 //! Exact counts come from `submission_counts`, one row per municipality, service and status,
 //! moved in the same transaction as every insert ([`added`]) and transition ([`moved`]): a page
 //! reads a few rows instead of counting a million. A view narrowed by a search or a date range has
-//! no counter of its own; it counts at most [`CAP`] rows and shows "10 000+" beyond, so its cost
+//! no counter of its own; it counts at most [`CAP`] rows and shows "1 000+" beyond, so its cost
 //! stays bounded too.
 
 pub use super::types::{CAP, StatusCounts};

@@ -175,7 +175,10 @@ pub struct InboxRow {
 }
 
 /// Largest count a filtered view computes.
-pub const CAP: u64 = 10_000;
+///
+/// A thousand keeps a dense search (a common family-name prefix) within the page budget: each
+/// counted row of a search costs a table lookup for its status.
+pub const CAP: u64 = 1_000;
 
 /// How many submissions a selection holds, per status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,7 +194,7 @@ impl StatusCounts {
         self.unprocessed.saturating_add(self.processed)
     }
 
-    /// "3", or "10 000+" when a capped count reached the cap.
+    /// "3", or "1 000+" when a capped count reached the cap.
     pub fn label(&self, n: u64) -> String {
         if self.capped && n >= CAP {
             format!("{}+", group_thousands(CAP))
@@ -341,7 +344,7 @@ mod tests {
             capped: true,
             ..exact
         };
-        assert_eq!(capped.label(CAP), "10\u{202f}000+");
+        assert_eq!(capped.label(CAP), "1\u{202f}000+");
         assert_eq!(capped.label(3), "3");
         assert_eq!(capped.all(), 12_003);
     }
