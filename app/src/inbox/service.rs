@@ -250,6 +250,29 @@ pub async fn detail(
     })
 }
 
+/// Who moves a submission, as its history records it.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Admin {
+        id: Uuid,
+        label: String,
+    },
+    /// A business tool through `/api/v1`, identified by its token.
+    ApiToken {
+        id: Uuid,
+        label: String,
+    },
+}
+
+impl Actor {
+    pub fn admin(admin: &CurrentAdmin) -> Self {
+        Self::Admin {
+            id: admin.admin_id,
+            label: format!("{} ({})", admin.display_name, admin.email),
+        }
+    }
+}
+
 /// Moves a submission to `target`, recording who did it, in one transaction.
 pub async fn set_status(
     state: &AppState,
@@ -257,9 +280,30 @@ pub async fn set_status(
     id: Uuid,
     target: SubmissionStatus,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    transition(
+        &state.db,
+        admin.municipality_id,
+        id,
+        target,
+        &Actor::admin(admin),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The one transition path of a submission (console and API): guarded by the domain rule,
+/// conditional on the current status, with its history line, in one transaction. Returns the
+/// updated row; a submission of another municipality is `NotFound`.
+pub async fn transition(
+    db: &sea_orm::DatabaseConnection,
+    municipality_id: Uuid,
+    id: Uuid,
+    target: SubmissionStatus,
+    actor: &Actor,
+) -> AppResult<submission::Model> {
+    let txn = db.begin().await?;
     let s = submission::Entity::find_by_id(id)
-        .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
+        .filter(submission::Column::MunicipalityId.eq(municipality_id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -289,19 +333,29 @@ pub async fn set_status(
             "Cette demande vient d'être modifiée par quelqu'un d'autre.".to_owned(),
         ));
     }
+    let (actor_admin_id, actor_api_token_id, actor_label) = match actor {
+        Actor::Admin { id, label } => (Some(*id), None, label.clone()),
+        Actor::ApiToken { id, label } => (None, Some(*id), label.clone()),
+    };
     submission_transition::ActiveModel {
         id: Set(Uuid::now_v7()),
         submission_id: Set(s.id),
         from_status: Set(Some(current.as_str().to_owned())),
         to_status: Set(next.as_str().to_owned()),
-        actor_admin_id: Set(Some(admin.admin_id)),
-        actor_label: Set(format!("{} ({})", admin.display_name, admin.email)),
+        actor_admin_id: Set(actor_admin_id),
+        actor_label: Set(actor_label),
+        actor_api_token_id: Set(actor_api_token_id),
         created_at: Set(now),
     }
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(submission::Model {
+        status: next.as_str().to_owned(),
+        updated_at: now,
+        processed_at: (next == SubmissionStatus::Processed).then_some(now),
+        ..s
+    })
 }
 
 /// Moves each submission to `target`; ones already there (or not this municipality's) are
