@@ -25,7 +25,7 @@ pub struct AdminHeader {
 }
 
 #[cfg(feature = "ssr")]
-async fn current_admin() -> Result<
+pub(crate) async fn current_admin() -> Result<
     (
         crate::state::AppState,
         crate::auth::CurrentAdmin,
@@ -98,7 +98,7 @@ pub async fn load_detail(id: Uuid) -> Result<(AdminHeader, SubmissionDetail), Ap
 }
 
 /// Unauthenticated admins go to the login page; other errors get an error page.
-fn admin_error(error: AppError) -> AnyView {
+pub(crate) fn admin_error(error: AppError) -> AnyView {
     if error == AppError::Unauthorized {
         redirect("/admin/login");
         return ().into_any();
