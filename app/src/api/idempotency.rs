@@ -127,9 +127,8 @@ async fn claim(
 ) -> Result<Claim, ApiError> {
     let now = Utc::now();
     let fingerprint = sha256_hex(request);
-    // Expired keys of this token are forgotten (and cleaned up) first.
+    // Expired keys (of every token) are forgotten first: nothing is kept past the retention.
     api_idempotency_key::Entity::delete_many()
-        .filter(api_idempotency_key::Column::TokenId.eq(client.token_id))
         .filter(
             api_idempotency_key::Column::CreatedAt
                 .lt(now - chrono::Duration::hours(RETENTION_HOURS)),

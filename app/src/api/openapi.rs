@@ -50,7 +50,7 @@ fn transition(target: &str, summary: &str) -> Value {
                 { "$ref": "#/components/parameters/IdempotencyKey" }
             ],
             "responses": with_common_errors(json!({
-                "200": ok("The submission, updated.", "Submission"),
+                "200": ok("The new status.", "StatusChange"),
                 "409": error_response("Already in that status, or an idempotent request with this key is in progress.", &["status_unchanged", "idempotency_in_progress"]),
                 "422": { "$ref": "#/components/responses/Unprocessable" }
             }))
@@ -113,7 +113,7 @@ pub fn document() -> Value {
                         { "$ref": "#/components/parameters/ServiceId" },
                         { "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": ["processed", "unprocessed"] } },
                         { "name": "created_since", "in": "query", "required": false, "description": "RFC 3339; submissions created at or after.", "schema": timestamp },
-                        { "name": "updated_since", "in": "query", "required": false, "description": "RFC 3339; submissions whose status changed at or after.", "schema": timestamp },
+                        { "name": "updated_since", "in": "query", "required": false, "description": "RFC 3339; submissions created or whose status changed at or after.", "schema": timestamp },
                         { "name": "acknowledged", "in": "query", "required": false, "description": "`false`: only submissions not yet acknowledged with `POST /ack`.", "schema": { "type": "boolean" } },
                         { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 50 } },
                         { "name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page (opaque).", "schema": { "type": "string", "pattern": "^c1[0-9a-f]{32}$" } }
@@ -299,6 +299,16 @@ pub fn document() -> Value {
                         "label": { "type": "string", "description": "The question, in the submission's revision." },
                         "kind": { "$ref": "#/components/schemas/FieldKind" },
                         "value": { "type": ["string", "number", "boolean"], "description": "Text, `YYYY-MM-DD` for dates, a number, or a boolean for `yes_no`." }
+                    }
+                },
+                "StatusChange": {
+                    "type": "object",
+                    "required": ["id", "status", "updated_at", "processed_at"],
+                    "properties": {
+                        "id": uuid,
+                        "status": { "type": "string", "enum": ["unprocessed", "processed"] },
+                        "updated_at": timestamp,
+                        "processed_at": nullable_timestamp
                     }
                 },
                 "Acknowledgement": {

@@ -4,7 +4,9 @@
 use super::{
     auth::ApiClient,
     error::ApiError,
-    types::{Acknowledgement, Answer, Field, Identity, Revision, Service, Submission},
+    types::{
+        Acknowledgement, Answer, Field, Identity, Revision, Service, StatusChange, Submission,
+    },
 };
 use crate::{
     db::entities::{
@@ -294,15 +296,17 @@ pub async fn set_status(
     client: &ApiClient,
     id: Uuid,
     target: SubmissionStatus,
-) -> Result<Submission, ApiError> {
+) -> Result<StatusChange, ApiError> {
     let row = visible_submission(db, client, id).await?;
     let updated =
         inbox::transition(db, client.municipality_id, row.id, target, &client.actor()).await?;
     tracing::info!(submission.id = %id, api_token.id = %client.token_id, to = target.as_str(), "status changed through the API");
-    to_documents(db, vec![updated])
-        .await?
-        .pop()
-        .ok_or_else(ApiError::not_found)
+    Ok(StatusChange {
+        id: updated.id,
+        status: updated.status,
+        updated_at: updated.updated_at,
+        processed_at: updated.processed_at,
+    })
 }
 
 /// Marks a submission as fetched; the first acknowledgement's time is kept.

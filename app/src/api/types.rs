@@ -97,6 +97,16 @@ pub struct Answer {
     pub value: serde_json::Value,
 }
 
+/// `POST /api/v1/submissions/{id}/processed` and `…/unprocessed`: the new status only, so the
+/// response kept for `Idempotency-Key` replays holds no personal data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub id: Uuid,
+    pub status: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub processed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// `POST /api/v1/submissions/{id}/ack`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Acknowledgement {

@@ -583,6 +583,13 @@ async fn idempotency_keys_replay_the_first_response() {
         .await
         .unwrap();
     assert_eq!(history.len(), 2, "one transition for two calls");
+    // What is kept for replays holds no personal data.
+    let kept = app::db::entities::api_idempotency_key::Entity::find()
+        .all(&w.app.db)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(!kept[0].body.contains("DUBOIS") && !kept[0].body.contains(&w.reference));
     // The same key for another request is refused; another token has its own keys.
     let reused = call(
         &w.app,
