@@ -4,7 +4,7 @@
 // stand-in's own spec runs, so the provider can be checked before the app builds.
 import { defineConfig, type Project } from '@playwright/test';
 import { execSync } from 'node:child_process';
-import { APP_URL, FC_ISSUER, SERVER_CMD } from './tests/support/env';
+import { APP_URL, FC_ISSUER, SERVER_CMD, SMTP_CMD, SMTP_PORT } from './tests/support/env';
 
 const chromium = process.env.CHROMIUM_PATH
   || execSync('command -v chromium || command -v chromium-browser', { shell: '/bin/sh' }).toString().trim();
@@ -36,6 +36,13 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
     },
+    // A real SMTP server (aiosmtpd) the app sends to; the specs read its log.
+    ...(SMTP_CMD ? [{
+      command: SMTP_CMD,
+      port: SMTP_PORT,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    }] : []),
     ...(SERVER_CMD ? [{
       command: SERVER_CMD,
       url: `${APP_URL}/healthz`,

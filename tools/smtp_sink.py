@@ -21,6 +21,7 @@ import email.policy
 import json
 import os
 import sys
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -80,7 +81,8 @@ def main():
     controller.start()
     print("ready", flush=True)
     try:
-        sys.stdin.read()  # runs until the test closes our stdin or kills us
+        while True:  # until the test (or Playwright) stops us
+            time.sleep(3600)
     finally:
         controller.stop()
 

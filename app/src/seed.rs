@@ -7,9 +7,7 @@ use crate::{
     state::Settings,
 };
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
 use uuid::Uuid;
 
 /// What to seed.
@@ -52,7 +50,7 @@ pub async fn seed_if_empty(
     let municipality_id = Uuid::now_v7();
     let admin_id = Uuid::now_v7();
     let secret = settings.secret_key.encrypt(&plan.provider_client_secret);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     municipality::ActiveModel {
         id: Set(municipality_id),
         slug: Set(plan.municipality_slug.clone()),

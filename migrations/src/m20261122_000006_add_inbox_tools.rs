@@ -19,6 +19,7 @@ enum Submissions {
     Status,
     Id,
     SearchName,
+    Reference,
 }
 
 #[derive(DeriveIden)]
@@ -60,16 +61,43 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared(backfill)
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_submissions_search_name")
-                    .table(Submissions::Table)
-                    .col(Submissions::MunicipalityId)
-                    .col(Submissions::SearchName)
-                    .to_owned(),
-            )
-            .await?;
+        // Prefix search must use an index: SQLite's GLOB does on a BINARY-collated index; on
+        // PostgreSQL, LIKE 'prefix%' needs `text_pattern_ops` whatever the database collation.
+        match manager.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                let db = manager.get_connection();
+                db.execute_unprepared(
+                    "CREATE INDEX ix_submissions_search_name ON submissions (municipality_id, search_name text_pattern_ops)",
+                )
+                .await?;
+                db.execute_unprepared(
+                    "CREATE INDEX ix_submissions_reference_pattern ON submissions (municipality_id, reference text_pattern_ops)",
+                )
+                .await?;
+            }
+            _ => {
+                manager
+                    .create_index(
+                        Index::create()
+                            .name("ix_submissions_search_name")
+                            .table(Submissions::Table)
+                            .col(Submissions::MunicipalityId)
+                            .col(Submissions::SearchName)
+                            .to_owned(),
+                    )
+                    .await?;
+                manager
+                    .create_index(
+                        Index::create()
+                            .name("ix_submissions_reference_pattern")
+                            .table(Submissions::Table)
+                            .col(Submissions::MunicipalityId)
+                            .col(Submissions::Reference)
+                            .to_owned(),
+                    )
+                    .await?;
+            }
+        }
         manager
             .create_index(
                 Index::create()

@@ -27,8 +27,9 @@ fn main() -> Result<()> {
         Some("run") => run(&root),
         Some("test") => test(&root, args.get(1..).unwrap_or_default()),
         Some("site") => build_site(&root),
+        Some("bench") => bench(),
         _ => {
-            eprintln!("usage: cargo xtask <run|build|test|site>");
+            eprintln!("usage: cargo xtask <run|build|test|site|bench>");
             bail!("unknown command")
         }
     }
@@ -285,13 +286,41 @@ fn test(root: &Path, args: &[String]) -> Result<()> {
     }
     if !only_rust {
         build_all(root)?;
-        e2e(root)?;
+        e2e(root, &python_venv(root)?)?;
     }
     eprintln!("\nAll tests passed.");
     Ok(())
 }
 
-fn e2e(root: &Path) -> Result<()> {
+/// The inbox benchmark (release build) on SQLite, then PostgreSQL; numbers go to
+/// docs/PERFORMANCE.md. Sizes: `ICLEFS_BENCH_ROWS`, `ICLEFS_BENCH_OTHER_ROWS`.
+fn bench() -> Result<()> {
+    let args = [
+        "test",
+        "--release",
+        "-p",
+        "server",
+        "--test",
+        "api",
+        "bench::",
+        "--",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ];
+    step("inbox benchmark on SQLite (release)");
+    run_cmd(cargo().args(args))?;
+    step("inbox benchmark on PostgreSQL (release)");
+    let pg = postgres_url()?;
+    run_cmd(
+        cargo()
+            .args(args)
+            .env("ICLEFS_TEST_DATABASE", "postgres")
+            .env("ICLEFS_TEST_POSTGRES_URL", pg),
+    )
+}
+
+fn e2e(root: &Path, python: &Path) -> Result<()> {
     let dir = root.join("end2end");
     step("installing the browser test tools (npm ci)");
     run_cmd(
@@ -302,8 +331,15 @@ fn e2e(root: &Path) -> Result<()> {
     let data = env::temp_dir().join(format!("iclefs-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data)?;
+    let mail_log = data.join("mails.jsonl");
+    let smtp_cmd = format!(
+        "{python} {script} --port 2626 --log {log}",
+        python = python.display(),
+        script = root.join("tools").join("smtp_sink.py").display(),
+        log = mail_log.display(),
+    );
     let server_cmd = format!(
-        "env ICLEFS_LISTEN=127.0.0.1:3100 ICLEFS_PUBLIC_URL=http://127.0.0.1:3100 \
+        "env ICLEFS_SMTP_URL=smtp://127.0.0.1:2626 ICLEFS_LISTEN=127.0.0.1:3100 ICLEFS_PUBLIC_URL=http://127.0.0.1:3100 \
          DATABASE_URL=sqlite://{data}/e2e.db?mode=rwc ICLEFS_DATA_DIR={data} \
          LEPTOS_SITE_ROOT={site} ICLEFS_SEED_ADMIN_PASSWORD=demo-admin-password-2026 \
          ICLEFS_SEED_FC_ISSUER=http://127.0.0.1:4100/api/v2 {bin}",
@@ -316,6 +352,8 @@ fn e2e(root: &Path) -> Result<()> {
         Command::new("npx")
             .args(["playwright", "test"])
             .current_dir(&dir)
-            .env("ICLEFS_E2E_SERVER_CMD", server_cmd),
+            .env("ICLEFS_E2E_SERVER_CMD", server_cmd)
+            .env("ICLEFS_E2E_SMTP_CMD", smtp_cmd)
+            .env("ICLEFS_E2E_MAIL_LOG", mail_log),
     )
 }

@@ -19,7 +19,7 @@ use crate::{
     state::AppState,
 };
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// How long an invitation link works.
@@ -90,7 +90,9 @@ pub async fn invite(
     if !errors.is_empty() {
         return Err(InviteError::Invalid(errors));
     }
-    let txn = state.db.begin().await.map_err(AppError::from)?;
+    let txn = crate::db::begin_write(&state.db)
+        .await
+        .map_err(AppError::from)?;
     let existing = admin_user::Entity::find()
         .filter(admin_user::Column::Email.eq(&email))
         .one(&txn)
@@ -230,7 +232,9 @@ pub async fn accept(
         return Err(InviteError::Invalid(errors));
     }
     let hash = password_auth::generate_hash(password);
-    let txn = state.db.begin().await.map_err(AppError::from)?;
+    let txn = crate::db::begin_write(&state.db)
+        .await
+        .map_err(AppError::from)?;
     // Conditional update: a link used twice at once is accepted once.
     let consumed = admin_invitation::Entity::update_many()
         .col_expr(

@@ -29,7 +29,6 @@ use chrono::{Duration, Utc};
 use http::HeaderMap;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -394,7 +393,7 @@ pub async fn submit(
     let submission_id = Uuid::now_v7();
     let now = Utc::now();
     let identity_json = serde_json::to_value(&citizen.identity).unwrap_or_default();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let inserted = submission::ActiveModel {
         id: Set(submission_id),
         municipality_id: Set(r.municipality.id),
@@ -449,6 +448,13 @@ pub async fn submit(
         created_at: Set(now),
     }
     .insert(&txn)
+    .await?;
+    crate::inbox::counts::added(
+        &txn,
+        r.municipality.id,
+        r.procedure.id,
+        SubmissionStatus::Unprocessed,
+    )
     .await?;
     draft::Entity::delete_by_id(d.id).exec(&txn).await?;
     queue_submission_mails(

@@ -6,7 +6,10 @@
 pub mod entities;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// Opens the pool and brings the schema up to date.
@@ -38,4 +41,21 @@ pub async fn connect(database_url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(5))
         });
     Database::connect(options).await
+}
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite, a plain `BEGIN` on
+/// PostgreSQL.
+///
+/// A deferred SQLite transaction that reads and then writes fails at once with
+/// `SQLITE_BUSY_SNAPSHOT` when another connection (the outbox worker, another request) committed
+/// in between: the busy timeout does not apply to that upgrade. Taking the write lock at `BEGIN`
+/// makes a concurrent writer wait (up to the busy timeout) instead of failing the request.
+pub async fn begin_write<C: TransactionTrait<Transaction = DatabaseTransaction>>(
+    db: &C,
+) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }

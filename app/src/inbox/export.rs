@@ -65,7 +65,7 @@ impl Export {
         admin: &CurrentAdmin,
         query: InboxQuery,
     ) -> AppResult<Self> {
-        let count = Self::scoped(admin, &query).count_rows(state).await?;
+        let count = Self::scoped(state, admin, &query).count_rows(state).await?;
         if count > MAX_ROWS {
             return Err(AppError::Validation(format!(
                 "Cette sélection compte {count} demandes : un tableur en accepte au plus {MAX_ROWS}. Réduisez-la (service, dates)."
@@ -149,8 +149,8 @@ impl Export {
         })
     }
 
-    fn scoped(admin: &CurrentAdmin, query: &InboxQuery) -> Scoped {
-        let mut select = selection(admin, query);
+    fn scoped(state: &AppState, admin: &CurrentAdmin, query: &InboxQuery) -> Scoped {
+        let mut select = selection(state.db.get_database_backend(), admin, query);
         if let Some(status) = query.status {
             select = select.filter(submission::Column::Status.eq(status.as_str()));
         }
@@ -162,7 +162,7 @@ impl Export {
         if self.done {
             return Ok(None);
         }
-        let mut select = Self::scoped(&self.admin, &self.query).0;
+        let mut select = Self::scoped(&self.state, &self.admin, &self.query).0;
         if let Some(c) = self.cursor {
             select = select.filter(submission::Column::Id.gt(c));
         }

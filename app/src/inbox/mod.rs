@@ -2,6 +2,8 @@
 //! the processed / unprocessed transitions (each recorded with who and when).
 
 #[cfg(feature = "ssr")]
+pub mod counts;
+#[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod service;

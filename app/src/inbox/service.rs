@@ -17,8 +17,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -48,6 +47,7 @@ fn day_floor(day: chrono::NaiveDate) -> Uuid {
 
 /// The submissions of the agent's municipality selected by `q` (status, cursor and order aside).
 pub(crate) fn selection(
+    backend: sea_orm::DatabaseBackend,
     admin: &CurrentAdmin,
     q: &InboxQuery,
 ) -> sea_orm::Select<submission::Entity> {
@@ -58,17 +58,31 @@ pub(crate) fn selection(
         query = query.filter(submission::Column::ProcedureId.eq(service));
     }
     if let Some(search) = &q.search {
-        // Prefix match (no leading wildcard); LIKE wildcards typed by the agent are dropped, as no
-        // reference or name contains them.
+        // Prefix match only (no leading wildcard), written so each database uses its index:
+        // GLOB on SQLite (binary collation), LIKE on PostgreSQL (`text_pattern_ops` index).
+        // Wildcards typed by the agent are dropped: no reference or name contains them.
         let cleaned: String = search
             .chars()
-            .filter(|c| !matches!(c, '%' | '_' | '\\'))
+            .filter(|c| !matches!(c, '%' | '_' | '\\' | '*' | '?' | '[' | ']'))
             .collect();
-        query = query.filter(
+        let (reference, name) = (cleaned.to_uppercase(), cleaned.to_lowercase());
+        let condition = if backend == sea_orm::DatabaseBackend::Postgres {
             Condition::any()
-                .add(submission::Column::Reference.like(format!("{}%", cleaned.to_uppercase())))
-                .add(submission::Column::SearchName.like(format!("{}%", cleaned.to_lowercase()))),
-        );
+                .add(submission::Column::Reference.like(format!("{reference}%")))
+                .add(submission::Column::SearchName.like(format!("{name}%")))
+        } else {
+            use sea_orm::sea_query::Expr;
+            Condition::any()
+                .add(Expr::cust_with_values(
+                    "reference GLOB ?",
+                    [format!("{reference}*")],
+                ))
+                .add(Expr::cust_with_values(
+                    "search_name GLOB ?",
+                    [format!("{name}*")],
+                ))
+        };
+        query = query.filter(condition);
     }
     if let Some(from) = q.from {
         query = query.filter(submission::Column::Id.gte(day_floor(from)));
@@ -85,15 +99,14 @@ pub async fn list(
     q: InboxQuery,
     notices: Vec<String>,
 ) -> AppResult<InboxPage> {
-    let unprocessed = selection(admin, &q)
-        .filter(submission::Column::Status.eq(SubmissionStatus::Unprocessed.as_str()))
-        .count(&state.db)
-        .await?;
-    let processed = selection(admin, &q)
-        .filter(submission::Column::Status.eq(SubmissionStatus::Processed.as_str()))
-        .count(&state.db)
-        .await?;
-    let mut query = selection(admin, &q);
+    let backend = state.db.get_database_backend();
+    // Exact counts come from the counters; a search or a date range counts up to a cap.
+    let counts = if q.search.is_none() && q.from.is_none() && q.to.is_none() {
+        super::counts::exact(&state.db, admin.municipality_id, q.service).await?
+    } else {
+        super::counts::capped(&state.db, selection(backend, admin, &q)).await?
+    };
+    let mut query = selection(backend, admin, &q);
     if let Some(status) = q.status {
         query = query.filter(submission::Column::Status.eq(status.as_str()));
     }
@@ -125,8 +138,7 @@ pub async fn list(
     let titles: HashMap<Uuid, String> = services.iter().cloned().collect();
     Ok(InboxPage {
         query: q,
-        unprocessed,
-        processed,
+        counts,
         rows: rows
             .into_iter()
             .map(|s| InboxRow {
@@ -292,8 +304,8 @@ pub async fn set_status(
 }
 
 /// The one transition path of a submission (console and API): guarded by the domain rule,
-/// conditional on the current status, with its history line, in one transaction. Returns the
-/// updated row; a submission of another municipality is `NotFound`.
+/// conditional on the current status, with its history line and the inbox counters, in one
+/// transaction. Returns the updated row; a submission of another municipality is `NotFound`.
 pub async fn transition(
     db: &sea_orm::DatabaseConnection,
     municipality_id: Uuid,
@@ -301,15 +313,18 @@ pub async fn transition(
     target: SubmissionStatus,
     actor: &Actor,
 ) -> AppResult<submission::Model> {
-    let txn = db.begin().await?;
     let s = submission::Entity::find_by_id(id)
         .filter(submission::Column::MunicipalityId.eq(municipality_id))
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = SubmissionStatus::parse(&s.status)?;
     let next = current.transition_to(target)?;
     let now = Utc::now();
+    // The transaction starts with its write: on SQLite a read-then-write transaction fails at
+    // once (SQLITE_BUSY_SNAPSHOT) if another connection wrote in between, while a first write
+    // waits for the lock. The conditional update re-checks the status read above.
+    let txn = crate::db::begin_write(db).await?;
     // Conditional update: two agents clicking at once produce one transition, not two.
     let updated = submission::Entity::update_many()
         .col_expr(
@@ -325,6 +340,7 @@ pub async fn transition(
             sea_orm::sea_query::Expr::value((next == SubmissionStatus::Processed).then_some(now)),
         )
         .filter(submission::Column::Id.eq(s.id))
+        .filter(submission::Column::MunicipalityId.eq(municipality_id))
         .filter(submission::Column::Status.eq(current.as_str()))
         .exec(&txn)
         .await?;
@@ -333,6 +349,7 @@ pub async fn transition(
             "Cette demande vient d'être modifiée par quelqu'un d'autre.".to_owned(),
         ));
     }
+    super::counts::moved(&txn, s.municipality_id, s.procedure_id, current, next).await?;
     let (actor_admin_id, actor_api_token_id, actor_label) = match actor {
         Actor::Admin { id, label } => (Some(*id), None, label.clone()),
         Actor::ApiToken { id, label } => (None, Some(*id), label.clone()),

@@ -174,11 +174,57 @@ pub struct InboxRow {
     pub status: SubmissionStatus,
 }
 
+/// Largest count a filtered view computes.
+pub const CAP: u64 = 10_000;
+
+/// How many submissions a selection holds, per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub unprocessed: u64,
+    pub processed: u64,
+    /// True when the numbers were counted up to [`CAP`] only (filtered views).
+    pub capped: bool,
+}
+
+impl StatusCounts {
+    pub fn all(&self) -> u64 {
+        self.unprocessed.saturating_add(self.processed)
+    }
+
+    /// "3", or "10 000+" when a capped count reached the cap.
+    pub fn label(&self, n: u64) -> String {
+        if self.capped && n >= CAP {
+            format!("{}+", group_thousands(CAP))
+        } else {
+            group_thousands(n)
+        }
+    }
+
+    pub(crate) fn add(&mut self, status: SubmissionStatus, n: u64) {
+        match status {
+            SubmissionStatus::Unprocessed => self.unprocessed += n,
+            SubmissionStatus::Processed => self.processed += n,
+        }
+    }
+}
+
+/// French digit grouping with a narrow no-break space: 1 234 567.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InboxPage {
     pub query: InboxQuery,
-    pub unprocessed: u64,
-    pub processed: u64,
+    pub counts: StatusCounts,
     pub rows: Vec<InboxRow>,
     /// Cursor for the next page (the last row's id), when there is one.
     pub next_cursor: Option<Uuid>,
@@ -277,5 +323,26 @@ mod tests {
         assert_eq!(q.status, Some(SubmissionStatus::Unprocessed));
         assert_eq!(notices.len(), 1);
         assert!(notices[0].contains("AAAA-MM-JJ"));
+    }
+
+    #[test]
+    fn counts_are_grouped_the_french_way_and_capped_ones_say_so() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_000), "1\u{202f}000");
+        assert_eq!(group_thousands(1_234_567), "1\u{202f}234\u{202f}567");
+        let exact = StatusCounts {
+            unprocessed: 12_000,
+            processed: 3,
+            capped: false,
+        };
+        assert_eq!(exact.label(exact.unprocessed), "12\u{202f}000");
+        let capped = StatusCounts {
+            capped: true,
+            ..exact
+        };
+        assert_eq!(capped.label(CAP), "10\u{202f}000+");
+        assert_eq!(capped.label(3), "3");
+        assert_eq!(capped.all(), 12_003);
     }
 }

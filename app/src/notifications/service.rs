@@ -17,7 +17,6 @@ use crate::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -256,7 +255,9 @@ pub async fn save_template(
     source: TemplateSource,
 ) -> Result<(), SaveTemplateError> {
     templates::check(kind, &source).map_err(SaveTemplateError::Invalid)?;
-    let txn = state.db.begin().await.map_err(AppError::from)?;
+    let txn = crate::db::begin_write(&state.db)
+        .await
+        .map_err(AppError::from)?;
     mail_template::Entity::delete_many()
         .filter(mail_template::Column::MunicipalityId.eq(admin.municipality_id))
         .filter(mail_template::Column::Kind.eq(kind.as_str()))
@@ -399,7 +400,7 @@ pub async fn send_citizen_notification(
     submission_id: Uuid,
     message: &CitizenMessage,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (m, mail) = compose_citizen_mail(&txn, admin, submission_id, message).await?;
     enqueue(
         &txn,

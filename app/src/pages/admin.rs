@@ -569,7 +569,7 @@ fn inbox_page(
     bulk_done: Option<String>,
 ) -> impl IntoView {
     let q = page.query.clone();
-    let tab = |status: Option<SubmissionStatus>, label: &str, count: u64| {
+    let tab = |status: Option<SubmissionStatus>, label: &str, count: String| {
         let current = (q.status == status).then_some("page");
         view! {
             <li>
@@ -580,9 +580,9 @@ fn inbox_page(
         }
     };
     let tabs = view! {
-        {tab(Some(SubmissionStatus::Unprocessed), "À traiter", page.unprocessed)}
-        {tab(Some(SubmissionStatus::Processed), "Traitées", page.processed)}
-        {tab(None, "Toutes", page.unprocessed + page.processed)}
+        {tab(Some(SubmissionStatus::Unprocessed), "À traiter", page.counts.label(page.counts.unprocessed))}
+        {tab(Some(SubmissionStatus::Processed), "Traitées", page.counts.label(page.counts.processed))}
+        {tab(None, "Toutes", page.counts.label(page.counts.all()))}
     };
     let status_value = match q.status {
         Some(SubmissionStatus::Unprocessed) => "unprocessed",

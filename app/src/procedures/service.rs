@@ -3,10 +3,9 @@
 use super::types::{ProcedureEditor, ProcedureSummary};
 use crate::{
     auth::CurrentAdmin,
-    db::entities::{field_definition, procedure, procedure_revision, submission},
+    db::entities::{field_definition, procedure, procedure_revision},
     domain::{
-        FieldDefinition, FieldKind, IdentityClaim, ProcedureState, Slug, SubmissionStatus,
-        claims::parse_claims,
+        FieldDefinition, FieldKind, IdentityClaim, ProcedureState, Slug, claims::parse_claims,
     },
     error::{AppError, AppResult},
     state::AppState,
@@ -216,16 +215,11 @@ pub async fn list(state: &AppState, admin: &CurrentAdmin) -> AppResult<Vec<Proce
         .order_by_desc(procedure::Column::UpdatedAt)
         .all(&state.db)
         .await?;
+    let counts = crate::inbox::counts::per_service(&state.db, admin.municipality_id).await?;
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
-        let base = submission::Entity::find()
-            .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
-            .filter(submission::Column::ProcedureId.eq(p.id));
-        let total = base.clone().count(&state.db).await?;
-        let unprocessed = base
-            .filter(submission::Column::Status.eq(SubmissionStatus::Unprocessed.as_str()))
-            .count(&state.db)
-            .await?;
+        let c = counts.get(&p.id).copied().unwrap_or_default();
+        let (unprocessed, total) = (c.unprocessed, c.all());
         out.push(ProcedureSummary {
             id: p.id,
             slug: p.slug,
@@ -337,7 +331,7 @@ pub async fn add_field(
     id: Uuid,
     field: FieldDefinition,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let p = find_owned(&txn, admin, id).await?;
     let revision_id = draft_revision(&txn, &p).await?;
     let count = field_definition::Entity::find()
@@ -380,7 +374,7 @@ pub async fn delete_field(
     id: Uuid,
     stable_id: Uuid,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let p = find_owned(&txn, admin, id).await?;
     let revision_id = draft_revision(&txn, &p).await?;
     let deleted = field_definition::Entity::delete_many()
@@ -410,7 +404,7 @@ async fn touch<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
 
 /// Freezes the draft revision and puts the service online.
 pub async fn publish(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let p = find_owned(&txn, admin, id).await?;
     let current = ProcedureState::parse(&p.state).unwrap_or(ProcedureState::Draft);
     let Some(draft) = p.draft_revision_id else {
@@ -456,7 +450,7 @@ pub async fn publish(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppRes
 
 /// Closes an online service: the page stays, new submissions are refused.
 pub async fn close(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let p = find_owned(&txn, admin, id).await?;
     if ProcedureState::parse(&p.state) != Ok(ProcedureState::Online) {
         return Err(AppError::Conflict(

@@ -26,6 +26,8 @@ export async function newAdminPage(browser: Browser): Promise<Page> {
 export interface CreateServiceOptions {
   /** Run axe-core on each admin page of the creation (the new-service form and the editor). */
   checkAccessibility?: boolean;
+  /** Identity claims to ask for, by label (default: birth name, given names, birth date). */
+  claims?: string[];
 }
 
 /**
@@ -40,7 +42,7 @@ export async function createLibraryService(page: Page, title: string, options: C
   await axe();
   await page.getByLabel('Titre du service').fill(title);
   await page.getByLabel('Description').fill('Inscription annuelle à la médiathèque municipale.');
-  for (const claim of ['Nom de naissance', 'Prénoms', 'Date de naissance']) {
+  for (const claim of options.claims ?? ['Nom de naissance', 'Prénoms', 'Date de naissance']) {
     await page.getByLabel(claim, { exact: true }).check();
   }
   await page.getByRole('button', { name: 'Créer le service' }).click();

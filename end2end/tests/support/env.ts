@@ -11,3 +11,8 @@ export const SERVER_CMD = process.env.ICLEFS_E2E_SERVER_CMD || undefined;
 /** The demo municipality's seeded administrator. */
 export const ADMIN_EMAIL = process.env.ICLEFS_E2E_ADMIN_EMAIL || 'admin@demo.iclefs.test';
 export const ADMIN_PASSWORD = process.env.ICLEFS_E2E_ADMIN_PASSWORD || 'demo-admin-password-2026';
+
+/** The SMTP sink's log (tools/smtp_sink.py, one JSON line per message), when xtask starts one. */
+export const MAIL_LOG = process.env.ICLEFS_E2E_MAIL_LOG || undefined;
+export const SMTP_CMD = process.env.ICLEFS_E2E_SMTP_CMD || undefined;
+export const SMTP_PORT = 2626;

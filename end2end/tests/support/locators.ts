@@ -37,7 +37,7 @@ export function statusBadge(page: Page): Locator {
 
 /** An inbox filter tab: a link "À traiter (3)", "Traitées (0)" or "Toutes (3)". */
 export function inboxTab(page: Page, label: 'À traiter' | 'Traitées' | 'Toutes'): Locator {
-  return page.getByRole('navigation', { name: 'Filtrer les demandes' })
+  return page.getByRole('navigation', { name: 'Statut des demandes' })
     .getByRole('link', { name: new RegExp(`^${label} \\(\\d+\\)$`) });
 }
 

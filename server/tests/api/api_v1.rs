@@ -510,6 +510,14 @@ async fn write_tokens_move_the_status_through_the_inbox_history() {
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert_eq!(done.json()["status"], "processed");
     assert!(done.json()["processed_at"].is_string());
+    // The inbox counters follow (same transaction as the transition).
+    assert!(
+        w.admin
+            .get("/admin/inbox")
+            .await
+            .body
+            .contains("À traiter (0)")
+    );
     let again = post(&w.app, &path, &writer).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(again.code(), "status_unchanged");

@@ -216,6 +216,43 @@ async fn filters_search_sort_and_dates_live_in_the_url() {
     assert!(newest.body.find(&mercier[0]) < newest.body.find(&dubois[0]));
 }
 
+/// `submission_counts` equals a `GROUP BY` over the submissions.
+async fn assert_counters_match_the_rows(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let read = |sql: &str| {
+        let stmt = Statement::from_string(app.db.get_database_backend(), sql.to_owned());
+        async move {
+            let mut rows: Vec<(String, String, i64)> = app
+                .db
+                .query_all_raw(stmt)
+                .await
+                .expect("query")
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.try_get_by_index::<uuid::Uuid>(0).expect("m").to_string()
+                            + &r.try_get_by_index::<uuid::Uuid>(1).expect("p").to_string(),
+                        r.try_get_by_index::<String>(2).expect("status"),
+                        r.try_get_by_index::<i64>(3).expect("n"),
+                    )
+                })
+                .filter(|(_, _, n)| *n != 0)
+                .collect();
+            rows.sort();
+            rows
+        }
+    };
+    let counters =
+        read("SELECT municipality_id, procedure_id, status, count FROM submission_counts").await;
+    let real = read(
+        "SELECT municipality_id, procedure_id, status, COUNT(*) FROM submissions \
+         GROUP BY municipality_id, procedure_id, status",
+    )
+    .await;
+    assert!(!real.is_empty());
+    assert_eq!(counters, real);
+}
+
 #[tokio::test]
 async fn bulk_actions_notes_and_their_isolation() {
     let app = TestApp::spawn().await;
@@ -287,7 +324,13 @@ async fn bulk_actions_notes_and_their_isolation() {
             ],
         )
         .await;
-    assert_eq!(done.location.as_deref(), Some("/admin/inbox?traitees=2"));
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/admin/inbox?traitees=2"),
+        "{} {}",
+        done.status,
+        done.body
+    );
     let inbox = admin.get("/admin/inbox?traitees=2").await;
     assert!(inbox.body.contains("À traiter (1)") && inbox.body.contains("Traitées (2)"));
     assert!(inbox.body.contains("2 demande(s) mise(s) à jour."));
@@ -305,6 +348,19 @@ async fn bulk_actions_notes_and_their_isolation() {
         again.location.as_deref(),
         Some("/admin/inbox?status=processed&traitees=0")
     );
+
+    // The tab counts come from counters kept in each transaction: they match a real count, and
+    // the other municipality counts none of these.
+    assert_counters_match_the_rows(&app).await;
+    assert!(
+        other
+            .get("/admin/inbox?status=all")
+            .await
+            .body
+            .contains("Toutes (0)")
+    );
+    let searched = admin.get("/admin/inbox?status=all&q=dub").await;
+    assert!(searched.body.contains("À traiter (1)") && searched.body.contains("Traitées (2)"));
 
     // Private notes: refused when empty, kept, escaped.
     let path = format!("/admin/submissions/{}", ids[2]);

@@ -12,6 +12,7 @@
 
 mod api_v1;
 mod bad_input;
+mod bench;
 mod concurrency;
 mod distribution;
 mod helpers;

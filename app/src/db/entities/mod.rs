@@ -20,5 +20,6 @@ pub mod procedure_revision;
 pub mod session;
 pub mod submission;
 pub mod submission_acknowledgement;
+pub mod submission_count;
 pub mod submission_note;
 pub mod submission_transition;
