@@ -8,6 +8,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod citizen;
 pub mod distribution;
 pub mod domain;
@@ -66,7 +67,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    use pages::{admin, citizen, identity_settings, misc};
+    use pages::{admin, api, citizen, identity_settings, misc};
     let ssr = SsrMode::Async;
     view! {
         <Router>
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
                 <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/identite") view=identity_settings::IdentitySettingsView ssr=ssr.clone() />
+                <Route path=path!("/admin/api") view=api::ApiView ssr=ssr.clone() />
                 <Route path=path!("/admin/courriels") view=admin::TemplatesView ssr=ssr.clone() />
                 <Route path=path!("/admin/courriels/:kind") view=admin::TemplateEditorView ssr=ssr.clone() />
                 <Route path=path!("/admin/submissions/:id") view=admin::DetailView ssr=ssr.clone() />

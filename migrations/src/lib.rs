@@ -12,6 +12,7 @@ mod m20261122_000003_add_municipality_branding;
 mod m20261122_000004_add_mail_delivery;
 mod m20261122_000006_add_inbox_tools;
 mod m20261202_000007_add_submission_counts;
+mod m20261202_000008_add_api_tokens;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_add_mail_delivery::Migration),
             Box::new(m20261122_000006_add_inbox_tools::Migration),
             Box::new(m20261202_000007_add_submission_counts::Migration),
+            Box::new(m20261202_000008_add_api_tokens::Migration),
         ]
     }
 }

@@ -135,7 +135,8 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
                 move || app::shell(options.clone())
             },
         )
-        .merge(app::web::routes());
+        .merge(app::web::routes())
+        .merge(app::api::routes());
     if mode == Mode::Demo && config.seed_fc_issuer.is_none() {
         router = router.nest(
             crate::demo_idp::MOUNT,

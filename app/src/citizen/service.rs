@@ -444,6 +444,7 @@ pub async fn submit(
         to_status: Set(SubmissionStatus::Unprocessed.as_str().to_owned()),
         actor_admin_id: Set(None),
         actor_label: Set("Citoyen (dépôt en ligne)".to_owned()),
+        actor_api_token_id: Set(None),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -291,6 +291,29 @@ pub async fn detail(
     })
 }
 
+/// Who moves a submission, as its history records it.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Admin {
+        id: Uuid,
+        label: String,
+    },
+    /// A business tool through `/api/v1`, identified by its token.
+    ApiToken {
+        id: Uuid,
+        label: String,
+    },
+}
+
+impl Actor {
+    pub fn admin(admin: &CurrentAdmin) -> Self {
+        Self::Admin {
+            id: admin.admin_id,
+            label: format!("{} ({})", admin.display_name, admin.email),
+        }
+    }
+}
+
 /// Moves a submission to `target`, recording who did it, in one transaction.
 pub async fn set_status(
     state: &AppState,
@@ -298,14 +321,39 @@ pub async fn set_status(
     id: Uuid,
     target: SubmissionStatus,
 ) -> AppResult<()> {
-    let s = find_owned(state, admin, id).await?;
+    transition(
+        &state.db,
+        admin.municipality_id,
+        id,
+        target,
+        &Actor::admin(admin),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The one transition path of a submission (console and API): guarded by the domain rule,
+/// conditional on the current status, with its history line and the inbox counters, in one
+/// transaction. Returns the updated row; a submission of another municipality is `NotFound`.
+pub async fn transition(
+    db: &sea_orm::DatabaseConnection,
+    municipality_id: Uuid,
+    id: Uuid,
+    target: SubmissionStatus,
+    actor: &Actor,
+) -> AppResult<submission::Model> {
+    let s = submission::Entity::find_by_id(id)
+        .filter(submission::Column::MunicipalityId.eq(municipality_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let current = SubmissionStatus::parse(&s.status)?;
     let next = current.transition_to(target)?;
     let now = Utc::now();
     // The transaction starts with its write: on SQLite a read-then-write transaction fails at
     // once (SQLITE_BUSY_SNAPSHOT) if another connection wrote in between, while a first write
     // waits for the lock. The conditional update re-checks the status read above.
-    let txn = crate::db::begin_write(&state.db).await?;
+    let txn = crate::db::begin_write(db).await?;
     // Conditional update: two agents clicking at once produce one transition, not two.
     let updated = submission::Entity::update_many()
         .col_expr(
@@ -321,7 +369,7 @@ pub async fn set_status(
             sea_orm::sea_query::Expr::value((next == SubmissionStatus::Processed).then_some(now)),
         )
         .filter(submission::Column::Id.eq(s.id))
-        .filter(submission::Column::MunicipalityId.eq(admin.municipality_id))
+        .filter(submission::Column::MunicipalityId.eq(municipality_id))
         .filter(submission::Column::Status.eq(current.as_str()))
         .exec(&txn)
         .await?;
@@ -331,19 +379,29 @@ pub async fn set_status(
         ));
     }
     super::counts::moved(&txn, s.municipality_id, s.procedure_id, current, next).await?;
+    let (actor_admin_id, actor_api_token_id, actor_label) = match actor {
+        Actor::Admin { id, label } => (Some(*id), None, label.clone()),
+        Actor::ApiToken { id, label } => (None, Some(*id), label.clone()),
+    };
     submission_transition::ActiveModel {
         id: Set(Uuid::now_v7()),
         submission_id: Set(s.id),
         from_status: Set(Some(current.as_str().to_owned())),
         to_status: Set(next.as_str().to_owned()),
-        actor_admin_id: Set(Some(admin.admin_id)),
-        actor_label: Set(format!("{} ({})", admin.display_name, admin.email)),
+        actor_admin_id: Set(actor_admin_id),
+        actor_label: Set(actor_label),
+        actor_api_token_id: Set(actor_api_token_id),
         created_at: Set(now),
     }
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(submission::Model {
+        status: next.as_str().to_owned(),
+        updated_at: now,
+        processed_at: (next == SubmissionStatus::Processed).then_some(now),
+        ..s
+    })
 }
 
 /// Moves each submission to `target`; ones already there (or not this municipality's) are

@@ -3,6 +3,7 @@
 //! `web/`.
 
 pub mod admin;
+pub mod api;
 pub mod citizen;
 pub mod identity_settings;
 pub mod misc;

@@ -41,8 +41,16 @@ pub const CITIZEN_POSTS: Limit = Limit {
     window: Duration::from_secs(60),
 };
 
-/// Start and count of the current window, per (client IP, bucket).
-type Windows = HashMap<(IpAddr, &'static str), (Instant, u32)>;
+/// Who a limit counts: a client address, or an API token (`/api/v1` limits per token, since
+/// one integration may call from several addresses and several from one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateKey {
+    Ip(IpAddr),
+    Token(uuid::Uuid),
+}
+
+/// Start and count of the current window, per (key, bucket).
+type Windows = HashMap<(RateKey, &'static str), (Instant, u32)>;
 
 #[derive(Debug, Default)]
 pub struct RateLimiter {
@@ -52,6 +60,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Counts one request; `Err(seconds)` tells how long to wait when over the limit.
     pub fn check(&self, ip: IpAddr, limit: Limit) -> Result<(), u64> {
+        self.check_key(RateKey::Ip(ip), limit)
+    }
+
+    /// Counts one request for `key`; `Err(seconds)` when over the limit.
+    pub fn check_key(&self, key: RateKey, limit: Limit) -> Result<(), u64> {
         let now = Instant::now();
         let Ok(mut windows) = self.windows.lock() else {
             return Ok(());
@@ -59,7 +72,7 @@ impl RateLimiter {
         if windows.len() > 100_000 {
             windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
         }
-        let entry = windows.entry((ip, limit.bucket)).or_insert((now, 0));
+        let entry = windows.entry((key, limit.bucket)).or_insert((now, 0));
         if now.duration_since(entry.0) >= limit.window {
             *entry = (now, 0);
         }

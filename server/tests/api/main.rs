@@ -10,6 +10,7 @@
     reason = "tests fail loudly"
 )]
 
+mod api_v1;
 mod bad_input;
 mod bench;
 mod concurrency;

@@ -60,7 +60,10 @@ async fn the_owner_configures_the_provider_and_citizens_log_in_through_it() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown.body.contains("Choisissez l&#x27;environnement") || unknown.body.contains("Choisissez l'environnement"));
+    assert!(
+        unknown.body.contains("Choisissez l&#x27;environnement")
+            || unknown.body.contains("Choisissez l'environnement")
+    );
     assert_eq!(config_rows(&app).await, before);
 
     // Saved: the same demo provider as a custom issuer, with a new secret the provider does not
@@ -90,7 +93,11 @@ async fn the_owner_configures_the_provider_and_citizens_log_in_through_it() {
     let authorize = citizen.start_login(&service).await;
     let callback = citizen.pick_persona(&authorize, "test", "login").await;
     let failed = citizen.get(&callback).await;
-    assert_ne!(failed.status, StatusCode::SEE_OTHER, "a wrong secret logged in");
+    assert_ne!(
+        failed.status,
+        StatusCode::SEE_OTHER,
+        "a wrong secret logged in"
+    );
 
     // The right secret; an empty secret field later keeps it.
     for secret in ["demo-client-secret", ""] {
@@ -113,7 +120,9 @@ async fn the_owner_configures_the_provider_and_citizens_log_in_through_it() {
     // The connection test passes every check on a FranceConnect-shaped provider.
     let tested = owner.get("/admin/identite?test=1").await;
     assert!(
-        tested.body.contains("la connexion au fournisseur est conforme"),
+        tested
+            .body
+            .contains("la connexion au fournisseur est conforme"),
         "{}",
         tested.body
     );
@@ -161,7 +170,11 @@ async fn the_connection_test_explains_what_is_wrong() {
 
     // The provider's real issuer differs from the address typed (a path prefix too many is a
     // classic mistake): its discovery answers, but the issuer check fails.
-    save(format!("{}/demo-idp", app.base.replace("127.0.0.1", "localhost"))).await;
+    save(format!(
+        "{}/demo-idp",
+        app.base.replace("127.0.0.1", "localhost")
+    ))
+    .await;
     let page = owner.get("/admin/identite?test=1").await;
     assert!(page.body.contains("se présente comme"), "{}", page.body);
     assert!(page.body.contains("Échec"));
@@ -177,7 +190,10 @@ async fn agents_and_other_municipalities_cannot_change_it() {
     // The other municipality sees its own (empty) settings, never the demo one's.
     let page = other.get("/admin/identite").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Aucun fournisseur d'identité") || page.body.contains("Aucun fournisseur d&#x27;identité"));
+    assert!(
+        page.body.contains("Aucun fournisseur d'identité")
+            || page.body.contains("Aucun fournisseur d&#x27;identité")
+    );
     assert!(!page.body.contains("demo-client"));
     assert!(page.body.contains("/auth/autreville/callback"));
     let before = config_rows(&app).await;

@@ -4,6 +4,8 @@
 pub mod admin_invitation;
 pub mod admin_membership;
 pub mod admin_user;
+pub mod api_idempotency_key;
+pub mod api_token;
 pub mod auth_request;
 pub mod channel_stat;
 pub mod draft;
@@ -17,6 +19,7 @@ pub mod procedure;
 pub mod procedure_revision;
 pub mod session;
 pub mod submission;
+pub mod submission_acknowledgement;
 pub mod submission_count;
 pub mod submission_note;
 pub mod submission_transition;

@@ -12,6 +12,8 @@ pub struct Model {
     pub to_status: String,
     pub actor_admin_id: Option<Uuid>,
     pub actor_label: String,
+    /// The API token that made the change, when it came through `/api/v1`.
+    pub actor_api_token_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }
 
