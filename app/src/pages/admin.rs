@@ -10,7 +10,10 @@ use crate::{
     notifications::types::TemplateView,
     procedures::types::{ProcedureEditor, ProcedureSummary},
     ui::{
-        AdminLayout, ErrorSummary, feedback::use_feedback, islands::CopyButton, layout::PlainLayout,
+        AdminLayout, ErrorSummary,
+        feedback::{labelled_input, use_feedback},
+        islands::CopyButton,
+        layout::PlainLayout,
     },
 };
 use leptos::prelude::*;
@@ -771,33 +774,6 @@ fn detail_page(
     }
 }
 
-/// A labelled text input of the settings form, with its error.
-fn settings_input(
-    feedback: &crate::ui::Feedback,
-    name: &'static str,
-    label: &'static str,
-    help: &'static str,
-    saved: String,
-) -> impl IntoView + use<> {
-    let error = feedback.error_for(name);
-    let value = feedback.value(name).unwrap_or(saved);
-    let help_id = format!("{name}-help");
-    let described = if error.is_some() {
-        format!("{help_id} {name}-error")
-    } else {
-        help_id.clone()
-    };
-    view! {
-        <div class=if error.is_some() { "field field--error" } else { "field" }>
-            <label for=name>{label}</label>
-            <p class="hint" id=help_id>{help}</p>
-            {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
-            <input type="text" id=name name=name value=value autocomplete="off"
-                aria-describedby=described aria-invalid=error.is_some().then_some("true") />
-        </div>
-    }
-}
-
 /// Agents' private notes on a submission, and the form to add one.
 #[component]
 fn Notes(
@@ -1030,19 +1006,23 @@ fn settings_page(
         .value("accent_color")
         .unwrap_or(settings.accent_color);
     let invited = query("invite").is_some();
-    let invite_name = settings_input(
+    let invite_name = labelled_input(
         &feedback,
         "invite_name",
         "Nom",
         "Prénom et nom de l'agent.",
+        "text",
         String::new(),
+        None,
     );
-    let invite_email = settings_input(
+    let invite_email = labelled_input(
         &feedback,
         "invite_email",
         "Adresse électronique",
         "Son adresse professionnelle : l'invitation y est envoyée.",
+        "text",
         String::new(),
+        None,
     );
     let checked = if feedback.errors.is_empty() {
         settings.notice_includes_answers
@@ -1067,10 +1047,10 @@ fn settings_page(
                 </div>
                 <fieldset class="fieldset">
                     <legend>"Courriels"</legend>
-                    {settings_input(&feedback, "notification_email", "Adresses qui reçoivent l'avis de chaque nouvelle demande",
-                        "Une ou plusieurs adresses, séparées par des virgules.", settings.notification_email)}
-                    {settings_input(&feedback, "mail_from", "Adresse d'expédition (facultative)",
-                        "Par exemple « Mairie de Villeneuve <mairie@villeneuve.fr> ». Vide : l'adresse de la plateforme. Le serveur d'envoi doit être autorisé pour ce domaine (SPF, DKIM).", settings.mail_from)}
+                    {labelled_input(&feedback, "notification_email", "Adresses qui reçoivent l'avis de chaque nouvelle demande",
+                        "Une ou plusieurs adresses, séparées par des virgules.", "text", settings.notification_email, None)}
+                    {labelled_input(&feedback, "mail_from", "Adresse d'expédition (facultative)",
+                        "Par exemple « Mairie de Villeneuve <mairie@villeneuve.fr> ». Vide : l'adresse de la plateforme. Le serveur d'envoi doit être autorisé pour ce domaine (SPF, DKIM).", "text", settings.mail_from, None)}
                     <div class="choice">
                         <input type="checkbox" id="notice_includes_answers" name="notice_includes_answers" value="1"
                             checked=checked aria-describedby="notice-help" />

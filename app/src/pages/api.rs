@@ -6,7 +6,11 @@ use super::admin::{AdminHeader, admin_error};
 use crate::{
     api::types::{ApiConsole, TokenLine},
     error::AppError,
-    ui::{AdminLayout, ErrorSummary, Feedback, feedback::use_feedback, islands::CopyButton},
+    ui::{
+        AdminLayout, ErrorSummary, Feedback,
+        feedback::{labelled_input as input, use_feedback},
+        islands::CopyButton,
+    },
 };
 use leptos::prelude::*;
 
@@ -32,36 +36,6 @@ pub fn ApiView() -> impl IntoView {
                 })
             }}
         </Suspense>
-    }
-}
-
-/// A labelled input with its hint and error, for the token form.
-fn input(
-    feedback: &Feedback,
-    name: &'static str,
-    label: &'static str,
-    help: &'static str,
-    kind: &'static str,
-    value: String,
-    range: Option<(String, String)>,
-) -> impl IntoView + use<> {
-    let (min, max) = range.unzip();
-    let error = feedback.error_for(name);
-    let value = feedback.value(name).unwrap_or(value);
-    let help_id = format!("{name}-help");
-    let described = if error.is_some() {
-        format!("{help_id} {name}-error")
-    } else {
-        help_id.clone()
-    };
-    view! {
-        <div class=if error.is_some() { "field field--error" } else { "field" }>
-            <label for=name>{label}</label>
-            <p class="hint" id=help_id>{help}</p>
-            {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
-            <input type=kind id=name name=name value=value autocomplete="off" min=min max=max
-                aria-describedby=described aria-invalid=error.is_some().then_some("true") />
-        </div>
     }
 }
 

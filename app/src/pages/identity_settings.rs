@@ -5,7 +5,11 @@
 use super::admin::{AdminHeader, admin_error};
 use crate::{
     providers::types::{CUSTOM, DEMO, ENVIRONMENTS, ProviderSettings},
-    ui::{AdminLayout, ErrorSummary, Feedback, feedback::use_feedback, islands::CopyButton},
+    ui::{
+        AdminLayout, ErrorSummary, Feedback,
+        feedback::{labelled_input, use_feedback},
+        islands::CopyButton,
+    },
 };
 use leptos::prelude::*;
 
@@ -40,38 +44,6 @@ pub fn IdentitySettingsView() -> impl IntoView {
     }
 }
 
-/// A labelled text input with its hint and error.
-fn input(
-    feedback: &Feedback,
-    name: &'static str,
-    label: &'static str,
-    help: &'static str,
-    kind: &'static str,
-    value: String,
-) -> impl IntoView + use<> {
-    let error = feedback.error_for(name);
-    let help_id = format!("{name}-help");
-    let described = if error.is_some() {
-        format!("{help_id} {name}-error")
-    } else {
-        help_id.clone()
-    };
-    let autocomplete = if kind == "password" {
-        "new-password"
-    } else {
-        "off"
-    };
-    view! {
-        <div class=if error.is_some() { "field field--error" } else { "field" }>
-            <label for=name>{label}</label>
-            <p class="hint" id=help_id>{help}</p>
-            {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
-            <input type=kind id=name name=name value=value autocomplete=autocomplete spellcheck="false"
-                aria-describedby=described aria-invalid=error.is_some().then_some("true") />
-        </div>
-    }
-}
-
 fn page(
     header: AdminHeader,
     s: ProviderSettings,
@@ -97,16 +69,12 @@ fn page(
         })
         .collect_view();
     // The secret is never sent back to the browser, not even after a refused post.
-    let issuer = feedback.value("issuer").unwrap_or_else(|| {
-        if s.environment == CUSTOM {
-            s.issuer.clone()
-        } else {
-            String::new()
-        }
-    });
-    let client_id = feedback
-        .value("client_id")
-        .unwrap_or_else(|| s.client_id.clone());
+    let issuer = if s.environment == CUSTOM {
+        s.issuer.clone()
+    } else {
+        String::new()
+    };
+    let client_id = s.client_id.clone();
     let secret_help = if s.has_secret {
         "Un secret est enregistré (chiffré) ; il n'est jamais affiché. Laissez vide pour le conserver."
     } else {
@@ -162,13 +130,13 @@ fn page(
                                 {environment_error.clone().map(|m| view! { <p class="field-error" id="environment-error">{m}</p> })}
                                 {options}
                             </fieldset>
-                            {input(&feedback, "issuer", "Adresse de l'émetteur (seulement pour « Autre adresse »)",
+                            {labelled_input(&feedback, "issuer", "Adresse de l'émetteur (seulement pour « Autre adresse »)",
                                 "Par exemple https://oidc.franceconnect.gouv.fr/api/v2 : l'adresse avant /.well-known/openid-configuration.",
-                                "url", issuer)}
-                            {input(&feedback, "client_id", "Identifiant client (client_id)",
+                                "url", issuer, None)}
+                            {labelled_input(&feedback, "client_id", "Identifiant client (client_id)",
                                 "Fourni par FranceConnect pour cet environnement (les clés d'un environnement ne marchent pas dans un autre).",
-                                "text", client_id)}
-                            {input(&feedback, "client_secret", "Secret client (client_secret)", secret_help, "password", String::new())}
+                                "text", client_id, None)}
+                            {labelled_input(&feedback, "client_secret", "Secret client (client_secret)", secret_help, "password", String::new(), None)}
                             <div class="actions"><button type="submit" class="button">"Enregistrer"</button></div>
                         </form>
                     </section>

@@ -63,3 +63,40 @@ pub fn ErrorSummary(errors: Vec<(String, String)>) -> impl IntoView {
         }
     })
 }
+
+/// A labelled input with its hint and its error, as every console form shows them: the posted
+/// value comes back after a refusal, else `saved`. `range` sets `min`/`max` (dates, numbers).
+/// Password inputs ask browsers not to fill in a saved password.
+pub fn labelled_input(
+    feedback: &Feedback,
+    name: &'static str,
+    label: &'static str,
+    help: &'static str,
+    kind: &'static str,
+    saved: String,
+    range: Option<(String, String)>,
+) -> impl IntoView + use<> {
+    let (min, max) = range.unzip();
+    let error = feedback.error_for(name);
+    let value = feedback.value(name).unwrap_or(saved);
+    let help_id = format!("{name}-help");
+    let described = if error.is_some() {
+        format!("{help_id} {name}-error")
+    } else {
+        help_id.clone()
+    };
+    let autocomplete = if kind == "password" {
+        "new-password"
+    } else {
+        "off"
+    };
+    view! {
+        <div class=if error.is_some() { "field field--error" } else { "field" }>
+            <label for=name>{label}</label>
+            <p class="hint" id=help_id>{help}</p>
+            {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
+            <input type=kind id=name name=name value=value autocomplete=autocomplete min=min max=max
+                aria-describedby=described aria-invalid=error.is_some().then_some("true") />
+        </div>
+    }
+}
