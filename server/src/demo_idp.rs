@@ -110,12 +110,7 @@ fn random(bytes: usize) -> String {
 
 impl Idp {
     fn sign(&self, claims: &Value) -> String {
-        let header = json!({"alg": "ES256", "typ": "JWT", "kid": self.kid});
-        let h = URL_SAFE_NO_PAD.encode(header.to_string());
-        let p = URL_SAFE_NO_PAD.encode(claims.to_string());
-        let message = format!("{h}.{p}");
-        let signature: Signature = self.key.sign(message.as_bytes());
-        format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+        es256_jws(&self.key, &self.kid, claims)
     }
 
     /// Pairwise subject: a different `sub` for each client, as FranceConnect does.
@@ -145,14 +140,30 @@ async fn discovery(State(idp): State<Shared>) -> Json<Value> {
     }))
 }
 
-async fn jwks(State(idp): State<Shared>) -> Json<Value> {
-    let point = idp.key.verifying_key().to_encoded_point(false);
+/// A compact JWS of `claims` signed with ES256 under key id `kid` (also used by the tests'
+/// rogue provider to forge tokens).
+pub fn es256_jws(key: &SigningKey, kid: &str, claims: &Value) -> String {
+    let header = json!({"alg": "ES256", "typ": "JWT", "kid": kid});
+    let h = URL_SAFE_NO_PAD.encode(header.to_string());
+    let p = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let message = format!("{h}.{p}");
+    let signature: Signature = key.sign(message.as_bytes());
+    format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+}
+
+/// The public JWK of a P-256 signing key, as published in a JWKS.
+pub fn es256_jwk(key: &SigningKey, kid: &str) -> Value {
+    let point = key.verifying_key().to_encoded_point(false);
     let coord =
         |c: Option<&p256::FieldBytes>| c.map(|b| URL_SAFE_NO_PAD.encode(b)).unwrap_or_default();
-    Json(json!({"keys": [{
-        "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": idp.kid,
+    json!({
+        "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid,
         "x": coord(point.x()), "y": coord(point.y())
-    }]}))
+    })
+}
+
+async fn jwks(State(idp): State<Shared>) -> Json<Value> {
+    Json(json!({"keys": [es256_jwk(&idp.key, &idp.kid)]}))
 }
 
 fn bad_request(message: &str) -> Response {

@@ -155,16 +155,10 @@ impl OidcClients {
         issuer: &str,
         acr: Option<&str>,
     ) -> Vec<crate::providers::types::CheckLine> {
-        use crate::providers::types::{CheckLine, CheckStatus};
+        use crate::providers::types::CheckStatus;
         use serde_json::Value;
         let mut out = Vec::new();
-        let push = |out: &mut Vec<CheckLine>, label: &str, status: CheckStatus, detail: String| {
-            out.push(CheckLine {
-                label: label.to_owned(),
-                status,
-                detail,
-            });
-        };
+        let push = check;
         let discovery = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
@@ -357,14 +351,9 @@ impl OidcClients {
         out: &mut Vec<crate::providers::types::CheckLine>,
         label: &str,
     ) -> Option<serde_json::Value> {
-        use crate::providers::types::{CheckLine, CheckStatus};
-        let mut push = |label: &str, status: CheckStatus, detail: String| {
-            out.push(CheckLine {
-                label: label.to_owned(),
-                status,
-                detail,
-            });
-        };
+        use crate::providers::types::CheckStatus;
+        let mut push =
+            |label: &str, status: CheckStatus, detail: String| check(out, label, status, detail);
         let response = match tokio::time::timeout(PROVIDER_TIMEOUT, self.http.get(url).send()).await
         {
             Err(_) => {
@@ -400,12 +389,7 @@ impl OidcClients {
             return None;
         }
         match response.json::<serde_json::Value>().await {
-            Ok(v) => {
-                if label == "Adresse joignable" {
-                    push(label, CheckStatus::Passed, format!("{url} répond."));
-                }
-                Some(v)
-            }
+            Ok(v) => Some(v),
             Err(_) => {
                 push(
                     label,
@@ -605,6 +589,20 @@ impl OidcClients {
             .append_pair("post_logout_redirect_uri", post_logout_redirect_uri);
         Ok(Some(url))
     }
+}
+
+/// Appends one line to a connection report.
+fn check(
+    out: &mut Vec<crate::providers::types::CheckLine>,
+    label: &str,
+    status: crate::providers::types::CheckStatus,
+    detail: String,
+) {
+    out.push(crate::providers::types::CheckLine {
+        label: label.to_owned(),
+        status,
+        detail,
+    });
 }
 
 fn client(

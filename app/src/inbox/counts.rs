@@ -75,6 +75,22 @@ pub async fn moved<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Recomputes every counter from the submissions (the migration's backfill; for rows written
+/// without going through the services, e.g. a bulk import or the benchmark's seed).
+pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    txn.execute_unprepared("DELETE FROM submission_counts")
+        .await?;
+    txn.execute_unprepared(
+        "INSERT INTO submission_counts (municipality_id, procedure_id, status, count) \
+         SELECT municipality_id, procedure_id, status, COUNT(*) FROM submissions \
+         GROUP BY municipality_id, procedure_id, status",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Exact counts per service of a municipality.
 pub async fn per_service<C: ConnectionTrait>(
     db: &C,

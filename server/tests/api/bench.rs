@@ -181,12 +181,7 @@ async fn inbox_at_a_million_submissions() {
     {
         use sea_orm::ConnectionTrait;
         // Rows were inserted directly: build their counters as the migration does.
-        app.db
-            .execute_unprepared(
-                "INSERT INTO submission_counts (municipality_id, procedure_id, status, count) \
-                 SELECT municipality_id, procedure_id, status, COUNT(*) FROM submissions \
-                 GROUP BY municipality_id, procedure_id, status",
-            )
+        app::inbox::counts::rebuild(&app.db)
             .await
             .expect("counters");
         app.db.execute_unprepared("ANALYZE").await.expect("analyze");

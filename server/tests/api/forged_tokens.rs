@@ -17,9 +17,10 @@ use axum::{
     routing::{get, post},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use p256::ecdsa::{Signature, SigningKey, signature::Signer};
+use p256::ecdsa::SigningKey;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
+use server::demo_idp::{es256_jwk as jwk, es256_jws as es256};
 use sha2::{Digest, Sha256};
 use std::{
     collections::{HashMap, HashSet},
@@ -76,22 +77,6 @@ type Shared = Arc<Mutex<Rogue>>;
 
 fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn jwk(key: &SigningKey, kid: &str) -> Value {
-    let point = key.verifying_key().to_encoded_point(false);
-    json!({"kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid,
-           "x": b64(point.x().expect("x")), "y": b64(point.y().expect("y"))})
-}
-
-fn es256(key: &SigningKey, kid: &str, claims: &Value) -> String {
-    let message = format!(
-        "{}.{}",
-        b64(json!({"alg": "ES256", "typ": "JWT", "kid": kid}).to_string()),
-        b64(claims.to_string())
-    );
-    let signature: Signature = key.sign(message.as_bytes());
-    format!("{message}.{}", b64(signature.to_bytes()))
 }
 
 /// HMAC-SHA256 (RFC 2104), enough to forge an HS256 token.
@@ -312,14 +297,11 @@ async fn citizen_sessions(app: &TestApp) -> u64 {
 /// Starts a login on `service`, lets the provider redirect back, returns the callback's answer
 /// and the callback URL.
 async fn login(citizen: &Browser, service: &str) -> (super::helpers::Page, String) {
-    let municipality = service.split('/').nth(2).unwrap_or_default();
-    let slug = service.rsplit('/').next().unwrap_or_default();
-    let start = citizen
-        .post(&format!("/auth/{municipality}/login"), &[("service", slug)])
-        .await;
-    assert_eq!(start.status, StatusCode::SEE_OTHER, "{}", start.body);
-    let authorize = citizen.get(&start.location.expect("authorize")).await;
-    let callback = authorize.location.expect("callback");
+    let callback = citizen
+        .start_login(service)
+        .await
+        .location
+        .expect("callback");
     (citizen.get(&callback).await, callback)
 }
 
