@@ -30,7 +30,7 @@ pub async fn create_token(
         Ok(a) => a,
         Err(r) => return r,
     };
-    if admin.role != "owner" {
+    if !admin.is_owner() {
         return error_page(&state, &headers, AppError::Forbidden).await;
     }
     let form = match parse_form(&headers, &body) {
@@ -95,7 +95,7 @@ pub async fn revoke_token(
         Ok(a) => a,
         Err(r) => return r,
     };
-    if admin.role != "owner" {
+    if !admin.is_owner() {
         return error_page(&state, &headers, AppError::Forbidden).await;
     }
     let result = match Uuid::parse_str(&id) {

@@ -460,7 +460,7 @@ pub async fn console(
     Ok(super::types::ApiConsole {
         municipality: admin.municipality_name.clone(),
         public_url: state.settings.url(""),
-        is_owner: admin.role == "owner",
+        is_owner: admin.is_owner(),
         tokens,
         services,
         default_expiry: fmt(today

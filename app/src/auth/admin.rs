@@ -25,6 +25,15 @@ pub struct CurrentAdmin {
     pub role: String,
 }
 
+/// The role that may change the municipality's settings, tokens and templates.
+pub const OWNER: &str = "owner";
+
+impl CurrentAdmin {
+    pub fn is_owner(&self) -> bool {
+        self.role == OWNER
+    }
+}
+
 /// Checks an email and password; the same error for an unknown email and a wrong password.
 pub async fn verify_credentials<C: ConnectionTrait>(
     db: &C,

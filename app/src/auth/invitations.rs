@@ -68,7 +68,7 @@ pub async fn invite(
     email: &str,
     name: &str,
 ) -> Result<(), InviteError> {
-    if admin.role != "owner" {
+    if !admin.is_owner() {
         return Err(AppError::Forbidden.into());
     }
     let mut errors = Vec::new();

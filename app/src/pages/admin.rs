@@ -969,7 +969,7 @@ pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppE
             mail_from: m.mail_from.unwrap_or_default(),
             notice_includes_answers: m.notice_includes_answers,
             agents,
-            is_owner: admin.role == "owner",
+            is_owner: admin.is_owner(),
         },
     ))
 }

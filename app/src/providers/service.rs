@@ -75,7 +75,7 @@ pub async fn page(
         callback_url: state.settings.url(&format!("/auth/{m}/callback")),
         logout_url: state.settings.url(&format!("/auth/{m}/logout-callback")),
         demo_available: state.settings.mode == Mode::Demo,
-        is_owner: admin.role == "owner",
+        is_owner: admin.is_owner(),
         report,
     })
 }
@@ -144,7 +144,7 @@ pub async fn save(
     admin: &CurrentAdmin,
     form: &[(String, String)],
 ) -> AppResult<Result<(), Vec<(String, String)>>> {
-    if admin.role != "owner" {
+    if !admin.is_owner() {
         return Err(AppError::Forbidden);
     }
     let value = |name: &str| crate::web::form_value(form, name).unwrap_or_default();

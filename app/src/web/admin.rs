@@ -312,7 +312,7 @@ pub async fn save_settings(
         Ok(a) => a,
         Err(r) => return r,
     };
-    if admin.role != "owner" {
+    if !admin.is_owner() {
         return error_page(&state, &headers, AppError::Forbidden).await;
     }
     let form = match parse_form(&headers, &body) {
@@ -465,7 +465,7 @@ pub async fn template_action(
         ..Feedback::default()
     };
     let action = form_value(&form, "action");
-    if matches!(action, Some("reset" | "save")) && admin.role != "owner" {
+    if matches!(action, Some("reset" | "save")) && !admin.is_owner() {
         return error_page(&state, &headers, AppError::Forbidden).await;
     }
     match action {
