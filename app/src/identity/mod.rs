@@ -169,6 +169,12 @@ impl OidcClients {
         else {
             return out;
         };
+        push(
+            &mut out,
+            "Adresse joignable",
+            CheckStatus::Passed,
+            format!("{discovery} répond."),
+        );
         let text = |v: &Value, name: &str| v.get(name).and_then(Value::as_str).map(str::to_owned);
         let list = |name: &str| -> Vec<String> {
             doc.get(name)
