@@ -19,6 +19,7 @@ pub mod pages;
 pub mod procedures;
 pub mod providers;
 pub mod ui;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
@@ -67,7 +68,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    use pages::{admin, api, citizen, identity_settings, misc};
+    use pages::{admin, api, citizen, identity_settings, misc, webhooks};
     let ssr = SsrMode::Async;
     view! {
         <Router>
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/identite") view=identity_settings::IdentitySettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/api") view=api::ApiView ssr=ssr.clone() />
+                <Route path=path!("/admin/webhooks") view=webhooks::WebhooksView ssr=ssr.clone() />
                 <Route path=path!("/admin/courriels") view=admin::TemplatesView ssr=ssr.clone() />
                 <Route path=path!("/admin/courriels/:kind") view=admin::TemplateEditorView ssr=ssr.clone() />
                 <Route path=path!("/admin/submissions/:id") view=admin::DetailView ssr=ssr.clone() />

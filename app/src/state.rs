@@ -37,6 +37,8 @@ pub struct Settings {
     pub citizen_idle_minutes: i64,
     /// How long an agent stays logged in without activity.
     pub admin_idle_minutes: i64,
+    /// Where webhooks may be sent (public HTTPS only unless explicitly widened).
+    pub webhook_targets: crate::webhooks::target::TargetPolicy,
 }
 
 impl Settings {

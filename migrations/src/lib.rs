@@ -13,6 +13,7 @@ mod m20261122_000004_add_mail_delivery;
 mod m20261122_000006_add_inbox_tools;
 mod m20261202_000007_add_submission_counts;
 mod m20261202_000008_add_api_tokens;
+mod m20261202_000009_add_webhooks;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_add_inbox_tools::Migration),
             Box::new(m20261202_000007_add_submission_counts::Migration),
             Box::new(m20261202_000008_add_api_tokens::Migration),
+            Box::new(m20261202_000009_add_webhooks::Migration),
         ]
     }
 }

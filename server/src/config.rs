@@ -86,4 +86,12 @@ pub struct Config {
         hide_env_values = true
     )]
     pub seed_fc_client_secret: String,
+    /// Let webhooks go to plain-HTTP, private, loopback or link-local addresses (business tools
+    /// on the instance's own network). Off by default: only public HTTPS addresses.
+    #[arg(
+        long,
+        env = "ICLEFS_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+        default_value_t = false
+    )]
+    pub webhook_allow_private_targets: bool,
 }

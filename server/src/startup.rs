@@ -8,6 +8,7 @@ use app::{
     notifications::{self, Mailer},
     seed::{SeedPlan, Seeded},
     state::{AppState, MailTransport, Mode, Settings},
+    webhooks::target::TargetPolicy,
 };
 use axum::{Router, middleware};
 use leptos::prelude::*;
@@ -70,6 +71,11 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         mail_from: config.mail_from.clone(),
         citizen_idle_minutes: 30,
         admin_idle_minutes: 30,
+        webhook_targets: if config.webhook_allow_private_targets {
+            TargetPolicy::AllowPrivate
+        } else {
+            TargetPolicy::PublicOnly
+        },
     });
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
@@ -136,7 +142,8 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
             },
         )
         .merge(app::web::routes())
-        .merge(app::api::routes());
+        .merge(app::api::routes())
+        .merge(app::webhooks::routes());
     if mode == Mode::Demo && config.seed_fc_issuer.is_none() {
         router = router.nest(
             crate::demo_idp::MOUNT,
@@ -174,7 +181,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
     })
 }
 
-/// Serves on an already bound listener; spawns the outbox worker.
+/// Serves on an already bound listener; spawns the mail and webhook workers.
 pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
     let host = built
         .state
@@ -190,6 +197,14 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
             built.state.settings.mail_from.clone(),
             host,
         ),
+    ));
+    tokio::spawn(app::webhooks::worker::run(
+        app::webhooks::worker::Worker::new(
+            built.state.db.clone(),
+            built.state.settings.secret_key.clone(),
+            built.state.settings.webhook_targets,
+        )
+        .context("building the webhook HTTP client")?,
     ));
     // The peer address feeds the rate limits (never a client-supplied header).
     axum::serve(

@@ -416,8 +416,9 @@ pub async fn submit(
     }
     .insert(&txn)
     .await;
-    if let Err(e) = inserted {
-        if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+    let inserted = match inserted {
+        Ok(row) => row,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await?;
             let existing = submission::Entity::find()
                 .filter(submission::Column::IdempotencyKey.eq(d.id.to_string()))
@@ -426,8 +427,8 @@ pub async fn submit(
                 .ok_or(AppError::Internal)?;
             return Ok(SubmitOutcome::AlreadySent(existing.reference));
         }
-        return Err(e.into());
-    }
+        Err(e) => return Err(e.into()),
+    };
     for (stable_id, value) in &values {
         field_value::ActiveModel {
             submission_id: Set(submission_id),
@@ -457,6 +458,14 @@ pub async fn submit(
     )
     .await?;
     draft::Entity::delete_by_id(d.id).exec(&txn).await?;
+    crate::webhooks::service::emit(
+        &txn,
+        r.municipality.id,
+        crate::webhooks::types::EventType::SubmissionCreated,
+        crate::webhooks::service::submission_data(&inserted),
+        now,
+    )
+    .await?;
     queue_submission_mails(
         &txn,
         &state.settings,

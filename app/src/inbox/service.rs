@@ -395,13 +395,24 @@ pub async fn transition(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-    Ok(submission::Model {
+    let updated = submission::Model {
         status: next.as_str().to_owned(),
         updated_at: now,
         processed_at: (next == SubmissionStatus::Processed).then_some(now),
         ..s
-    })
+    };
+    if next == SubmissionStatus::Processed {
+        crate::webhooks::service::emit(
+            &txn,
+            municipality_id,
+            crate::webhooks::types::EventType::SubmissionProcessed,
+            crate::webhooks::service::submission_data(&updated),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// Moves each submission to `target`; ones already there (or not this municipality's) are

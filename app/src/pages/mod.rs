@@ -7,6 +7,7 @@ pub mod api;
 pub mod citizen;
 pub mod identity_settings;
 pub mod misc;
+pub mod webhooks;
 
 use crate::error::AppError;
 use leptos::prelude::*;

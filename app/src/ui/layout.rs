@@ -70,6 +70,7 @@ pub fn AdminLayout(
                         <li><a href="/admin/identite">"Connexion des citoyens"</a></li>
                         <li><a href="/admin/settings">"Paramètres"</a></li>
                         <li><a href="/admin/api">"API"</a></li>
+                        <li><a href="/admin/webhooks">"Webhooks"</a></li>
                         <li>
                             <form method="post" action="/admin/logout" class="inline-form">
                                 <button type="submit" class="link-button">

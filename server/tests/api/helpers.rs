@@ -84,6 +84,7 @@ impl TestApp {
             seed_fc_issuer: None,
             seed_fc_client_id: String::new(),
             seed_fc_client_secret: String::new(),
+            webhook_allow_private_targets: false,
         };
         adjust(&mut config);
         let built = server::startup::build(&config).await.expect("build app");
@@ -96,6 +97,12 @@ impl TestApp {
             database_url,
             _dir: Arc::new(tempdir::Dir(dir)),
         }
+    }
+
+    /// The instance key of this demo instance (`secret.key` in its data folder).
+    pub fn secret_key(&self) -> app::crypto::SecretKey {
+        let raw = std::fs::read_to_string(self._dir.0.join("secret.key")).expect("secret.key");
+        app::crypto::SecretKey::parse(&raw).expect("instance key")
     }
 
     /// A browser-like client: its own cookie jar, no automatic redirects, same-origin `Origin`.

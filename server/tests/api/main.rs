@@ -26,3 +26,4 @@ mod migrations;
 mod production;
 mod provider_settings;
 mod smtp;
+mod webhooks;

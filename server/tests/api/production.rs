@@ -57,6 +57,7 @@ async fn production_mode_requires_a_secret_key_and_smtp() {
         seed_fc_issuer: None,
         seed_fc_client_id: String::new(),
         seed_fc_client_secret: String::new(),
+        webhook_allow_private_targets: false,
     };
     let error = server::startup::build(&config)
         .await

@@ -23,3 +23,5 @@ pub mod submission_acknowledgement;
 pub mod submission_count;
 pub mod submission_note;
 pub mod submission_transition;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
