@@ -58,8 +58,76 @@ fn transition(target: &str, summary: &str) -> Value {
     })
 }
 
+/// The webhooks (OpenAPI 3.1 `webhooks`): what the instance POSTs to a municipality's endpoints.
+fn webhooks() -> Value {
+    let operation = |event: &str, summary: &str| {
+        json!({
+            "post": {
+                "operationId": event.replace('.', "_"),
+                "summary": summary,
+                "description": "Signed as Standard Webhooks: verify `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` with the base64-decoded part of the `whsec_` secret) and refuse timestamps more than 5 minutes away. `webhook-id` is the same across retries and replays: de-duplicate on it. Answer 2xx within 10 seconds; other answers are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h; redirects are not followed. No personal data is sent: fetch the submission with `GET /api/v1/submissions/{id}`.",
+                "security": [],
+                "parameters": [
+                    { "name": "webhook-id", "in": "header", "required": true, "schema": { "type": "string", "pattern": "^msg_[0-9a-f]{32}$" } },
+                    { "name": "webhook-timestamp", "in": "header", "required": true, "description": "Unix time of this try, in seconds.", "schema": { "type": "integer" } },
+                    { "name": "webhook-signature", "in": "header", "required": true, "schema": { "type": "string", "pattern": "^v1,[A-Za-z0-9+/=]+$" } }
+                ],
+                "requestBody": {
+                    "required": true,
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookEvent" } } }
+                },
+                "responses": { "2XX": { "description": "Received; no retry." } }
+            }
+        })
+    };
+    json!({
+        "submission.created": operation("submission.created", "A citizen sent a submission"),
+        "submission.processed": operation("submission.processed", "A submission was marked processed (console or API)")
+    })
+}
+
+fn webhook_event_schema() -> Value {
+    let timestamp = json!({ "type": "string", "format": "date-time" });
+    let uuid = json!({ "type": "string", "format": "uuid" });
+    json!({
+        "type": "object",
+        "required": ["type", "timestamp", "data"],
+        "properties": {
+            "type": { "type": "string", "enum": ["submission.created", "submission.processed"] },
+            "timestamp": timestamp,
+            "data": {
+                "type": "object",
+                "required": ["id", "service_id", "reference", "status", "created_at", "updated_at", "processed_at"],
+                "properties": {
+                    "id": uuid,
+                    "service_id": uuid,
+                    "reference": { "type": "string" },
+                    "status": { "type": "string", "enum": ["unprocessed", "processed"] },
+                    "created_at": timestamp,
+                    "updated_at": timestamp,
+                    "processed_at": { "type": ["string", "null"], "format": "date-time" }
+                }
+            }
+        }
+    })
+}
+
 /// The document, as served and as committed.
 pub fn document() -> Value {
+    let mut document = paths_and_components();
+    if let Some(map) = document.as_object_mut() {
+        map.insert("webhooks".to_owned(), webhooks());
+    }
+    if let Some(schemas) = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.insert("WebhookEvent".to_owned(), webhook_event_schema());
+    }
+    document
+}
+
+fn paths_and_components() -> Value {
     let timestamp = json!({ "type": "string", "format": "date-time" });
     let nullable_timestamp = json!({ "type": ["string", "null"], "format": "date-time" });
     let uuid = json!({ "type": "string", "format": "uuid" });
@@ -107,7 +175,7 @@ pub fn document() -> Value {
                 "get": {
                     "operationId": "list_submissions",
                     "summary": "List a service's submissions, oldest first",
-                    "description": "Cursor pagination: follow `next_cursor` until it is `null`. Stable under new submissions (keyset on time-ordered ids).",
+                    "description": "Cursor pagination: follow `next_cursor` until it is `null`. Stable under new submissions (keyset on time-ordered ids). With `updated_since`, the list is a change feed: ordered by `updated_at` then id, so a submission changed again later appears again at the end; its cursors (`c2…`) only continue an `updated_since` list.",
                     "tags": ["submissions"],
                     "parameters": [
                         { "$ref": "#/components/parameters/ServiceId" },
@@ -116,7 +184,7 @@ pub fn document() -> Value {
                         { "name": "updated_since", "in": "query", "required": false, "description": "RFC 3339; submissions created or whose status changed at or after.", "schema": timestamp },
                         { "name": "acknowledged", "in": "query", "required": false, "description": "`false`: only submissions not yet acknowledged with `POST /ack`.", "schema": { "type": "boolean" } },
                         { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 50 } },
-                        { "name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page (opaque).", "schema": { "type": "string", "pattern": "^c1[0-9a-f]{32}$" } }
+                        { "name": "cursor", "in": "query", "required": false, "description": "The `next_cursor` of the previous page of the same query (opaque).", "schema": { "type": "string", "pattern": "^(c1[0-9a-f]{32}|c2[0-9a-f]{48})$" } }
                     ],
                     "responses": with_common_errors(json!({
                         "200": ok("One page.", "SubmissionList"),

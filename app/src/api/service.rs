@@ -27,27 +27,82 @@ use uuid::Uuid;
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 100;
 
-/// Version prefix of the cursor, so its format can change without breaking stored cursors.
-const CURSOR_VERSION: &str = "c1";
-
-/// The position after which the next page starts: the last submission id of a page. Opaque to
-/// clients; any value of the documented shape (`c1` and 32 hex digits) is a valid position, so a
-/// cursor can only be refused for its shape.
+/// The position after which the next page starts. Opaque to clients; any value of a documented
+/// shape is a valid position, so a cursor can only be refused for its shape or its ordering.
+///
+/// * `c1` + 32 hex digits: the last id of a page in id order (creation order; ids are UUIDv7).
+/// * `c2` + 16 hex digits + 32 hex digits: the last `(updated_at, id)` of a page in change
+///   order, the order of an `updated_since` list. Reading changes in change order lets the
+///   query start at `updated_since` in an index instead of walking every older submission, and
+///   a submission changed again later comes back at the end of the feed, as a change feed
+///   should.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor(Uuid);
+pub enum Cursor {
+    ById(Uuid),
+    /// Nanoseconds since the epoch (exact on both databases) and id.
+    ByChange(i64, Uuid),
+}
+
+fn is_hex(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
 
 impl Cursor {
     pub fn encode(self) -> String {
-        format!("{CURSOR_VERSION}{}", self.0.simple())
+        match self {
+            Self::ById(id) => format!("c1{}", id.simple()),
+            Self::ByChange(nanos, id) => format!("c2{:016x}{}", nanos, id.simple()),
+        }
     }
 
     pub fn decode(raw: &str) -> Option<Self> {
-        let hex = raw.strip_prefix(CURSOR_VERSION)?;
-        if hex.len() != 32 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if let Some(hex) = raw.strip_prefix("c1") {
+            return (hex.len() == 32 && is_hex(hex))
+                .then(|| Uuid::try_parse(hex).ok().map(Self::ById))
+                .flatten();
+        }
+        let hex = raw.strip_prefix("c2")?;
+        if hex.len() != 48 || !is_hex(hex) {
             return None;
         }
-        Uuid::try_parse(hex).ok().map(Self)
+        let (time, id) = (hex.get(..16)?, hex.get(16..)?);
+        let nanos = i64::from_str_radix(time, 16).ok()?;
+        Some(Self::ByChange(nanos, Uuid::try_parse(id).ok()?))
     }
+
+    fn after(row: &submission::Model, by_change: bool) -> Self {
+        match (by_change, row.updated_at.timestamp_nanos_opt()) {
+            (true, Some(nanos)) => Self::ByChange(nanos, row.id),
+            _ => Self::ById(row.id),
+        }
+    }
+}
+
+/// Where a submission sits in change order: its `updated_at`, or the time in its id when it is
+/// not one of this municipality's.
+async fn change_time_of(
+    db: &DatabaseConnection,
+    client: &ApiClient,
+    id: Uuid,
+) -> Result<DateTime<Utc>, ApiError> {
+    let row = submission::Entity::find_by_id(id)
+        .filter(submission::Column::MunicipalityId.eq(client.municipality_id))
+        .one(db)
+        .await?;
+    Ok(match row {
+        Some(r) => r.updated_at,
+        None => id
+            .get_timestamp()
+            .map(|t| t.to_unix())
+            .and_then(|(s, n)| DateTime::from_timestamp(i64::try_from(s).ok()?, n))
+            .unwrap_or_default(),
+    })
+}
+
+/// The smallest UUIDv7 of a millisecond: a lower bound for ids created at or after it.
+fn first_id_at(at: DateTime<Utc>) -> Uuid {
+    let ms = u128::try_from(at.timestamp_millis().max(0)).unwrap_or_default();
+    Uuid::from_u128((ms << 80) | (0x7 << 76) | (0x2 << 62))
 }
 
 /// The filters of a submission list, parsed from the query string.
@@ -242,8 +297,14 @@ pub async fn list_submissions(
         query = query.filter(submission::Column::Status.eq(status.as_str()));
     }
     if let Some(since) = q.created_since {
-        query = query.filter(submission::Column::CreatedAt.gte(since));
+        // Ids are time-ordered: the id bound lets the index start near `since` (with a second
+        // of slack, as an id is drawn just before its row's `created_at`); the exact filter
+        // follows.
+        query = query
+            .filter(submission::Column::Id.gte(first_id_at(since - chrono::Duration::seconds(1))))
+            .filter(submission::Column::CreatedAt.gte(since));
     }
+    let by_change = q.updated_since.is_some();
     if let Some(since) = q.updated_since {
         query = query.filter(submission::Column::UpdatedAt.gte(since));
     }
@@ -261,8 +322,27 @@ pub async fn list_submissions(
             submission::Column::Id.not_in_subquery(acked)
         });
     }
-    if let Some(Cursor(after)) = q.cursor {
-        query = query.filter(submission::Column::Id.gt(after));
+    // A cursor is a position after a submission in the list's order; one taken from the other
+    // ordering is converted rather than refused (any well-formed cursor is a valid position).
+    match (q.cursor, by_change) {
+        (None, _) => {}
+        (Some(Cursor::ById(after) | Cursor::ByChange(_, after)), false) => {
+            query = query.filter(submission::Column::Id.gt(after));
+        }
+        (Some(cursor), true) => {
+            let (at, after) = match cursor {
+                Cursor::ByChange(nanos, after) => (DateTime::from_timestamp_nanos(nanos), after),
+                Cursor::ById(after) => (change_time_of(db, client, after).await?, after),
+            };
+            query = query.filter(submission::Column::UpdatedAt.gte(at)).filter(
+                sea_orm::Condition::any()
+                    .add(submission::Column::UpdatedAt.gt(at))
+                    .add(submission::Column::Id.gt(after)),
+            );
+        }
+    }
+    if by_change {
+        query = query.order_by_asc(submission::Column::UpdatedAt);
     }
     let mut rows = query
         .order_by_asc(submission::Column::Id)
@@ -271,7 +351,7 @@ pub async fn list_submissions(
         .await?;
     let next = if rows.len() as u64 > q.limit {
         rows.truncate(usize::try_from(q.limit).unwrap_or(usize::MAX));
-        rows.last().map(|r| Cursor(r.id).encode())
+        rows.last().map(|r| Cursor::after(r, by_change).encode())
     } else {
         None
     };
@@ -441,9 +521,17 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_refuse_garbage() {
-        let c = Cursor(Uuid::now_v7());
+        let c = Cursor::ById(Uuid::now_v7());
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert!(c.encode().starts_with("c1") && c.encode().len() == 34);
+        let nanos = Utc::now().timestamp_nanos_opt().unwrap();
+        let change = Cursor::ByChange(nanos, Uuid::now_v7());
+        assert_eq!(Cursor::decode(&change.encode()), Some(change));
+        assert!(change.encode().starts_with("c2") && change.encode().len() == 50);
+        assert_eq!(
+            Cursor::decode(&format!("c2{}", &change.encode()[2..49])),
+            None
+        );
         for bad in [
             "",
             "x",
@@ -454,6 +542,15 @@ mod tests {
         ] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_id_bound_of_a_time_is_below_every_id_drawn_at_it() {
+        let at = Utc::now();
+        let bound = first_id_at(at);
+        assert!(bound <= Uuid::now_v7());
+        assert_eq!(bound.get_version_num(), 7);
+        assert!(first_id_at(at - chrono::Duration::milliseconds(1)) < bound);
     }
 
     #[test]

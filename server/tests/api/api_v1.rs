@@ -1193,3 +1193,136 @@ async fn schemathesis_finds_no_failure() {
         "a response leaked another municipality's data"
     );
 }
+
+#[tokio::test]
+async fn updated_since_reads_a_change_feed_in_change_order() {
+    let w = world().await;
+    let token = token_with(&w.admin, "all", "read", "").await;
+    let revision = procedure::Entity::find_by_id(w.second_service_id)
+        .one(&w.app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .published_revision_id
+        .unwrap();
+    let start = chrono::Utc::now() - chrono::Duration::days(10);
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        ids.push(
+            insert_submission(
+                &w.app,
+                w.demo_id,
+                w.second_service_id,
+                revision,
+                &format!("FEED{i:04}"),
+                "LECTEUR",
+                start + chrono::Duration::hours(i),
+            )
+            .await,
+        );
+    }
+    // Old rows changed recently, three of them at the very same instant (ties broken by id).
+    let changed_at = chrono::Utc::now() - chrono::Duration::hours(1);
+    for (n, id) in [ids[2], ids[0], ids[7], ids[5]].iter().enumerate() {
+        let at = if n < 3 {
+            changed_at
+        } else {
+            changed_at + chrono::Duration::minutes(5)
+        };
+        submission::ActiveModel {
+            id: Set(*id),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .update(&w.app.db)
+        .await
+        .unwrap();
+    }
+    let since = (chrono::Utc::now() - chrono::Duration::days(1))
+        .to_rfc3339()
+        .replace('+', "%2B");
+    let base = format!(
+        "/api/v1/services/{}/submissions?updated_since={since}&limit=2",
+        w.second_service_id
+    );
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("{base}&cursor={c}"),
+            None => base.clone(),
+        };
+        let reply = get(&w.app, &path, &token).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let page = reply.json();
+        seen.extend(
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| Uuid::parse_str(s["id"].as_str().unwrap()).unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => {
+                assert!(c.starts_with("c2"), "{c}");
+                cursor = Some(c.to_owned());
+            }
+            None => break,
+        }
+    }
+    // The second service's first row (created now by `world`) changed "now" as well.
+    let mut tied = vec![ids[0], ids[2], ids[7]];
+    tied.sort();
+    let mut expected = tied;
+    expected.push(ids[5]);
+    expected.push(w.second_submission_id);
+    assert_eq!(seen, expected, "change order, ties by id, each once");
+    // A cursor of one ordering continues the other after the same submission.
+    let by_id = get(
+        &w.app,
+        &format!(
+            "/api/v1/services/{}/submissions?limit=1&cursor=c1{}",
+            w.second_service_id,
+            expected[1].simple()
+        ),
+        &token,
+    )
+    .await;
+    assert_eq!(by_id.status, StatusCode::OK);
+    let mixed = get(
+        &w.app,
+        &format!("{base}&cursor=c1{}", expected[1].simple()),
+        &token,
+    )
+    .await;
+    assert_eq!(mixed.status, StatusCode::OK, "{}", mixed.body);
+    let next: Vec<String> = mixed.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        next,
+        [expected[2].to_string(), expected[3].to_string()],
+        "after the same submission in change order"
+    );
+    let c2 = cursor_of_feed(&w, &base, &token).await;
+    let plain = get(
+        &w.app,
+        &format!(
+            "/api/v1/services/{}/submissions?cursor={c2}",
+            w.second_service_id
+        ),
+        &token,
+    )
+    .await;
+    assert_eq!(plain.status, StatusCode::OK);
+}
+
+async fn cursor_of_feed(w: &World, base: &str, token: &str) -> String {
+    get(&w.app, base, token).await.json()["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
