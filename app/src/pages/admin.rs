@@ -27,56 +27,67 @@ pub struct AdminHeader {
     pub municipality: String,
 }
 
+/// Runs a console loader as the current admin, on its own task (see [`crate::web::detached`]:
+/// a loader dropped by Leptos must not cancel a query half-way).
 #[cfg(feature = "ssr")]
-pub(crate) async fn current_admin() -> Result<
-    (
-        crate::state::AppState,
-        crate::auth::CurrentAdmin,
-        AdminHeader,
-    ),
-    AppError,
-> {
+pub(crate) async fn as_admin<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(crate::state::AppState, crate::auth::CurrentAdmin, AdminHeader) -> Fut
+        + Send
+        + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send,
+{
     let (state, headers) = crate::web::request_context()?;
-    let admin = crate::auth::admin::current(&state.db, &state.settings, &headers).await?;
-    let header = AdminHeader {
-        user: admin.display_name.clone(),
-        municipality: admin.municipality_name.clone(),
-    };
-    Ok((state, admin, header))
+    crate::web::detached(async move {
+        let admin = crate::auth::admin::current(&state.db, &state.settings, &headers).await?;
+        let header = AdminHeader {
+            user: admin.display_name.clone(),
+            municipality: admin.municipality_name.clone(),
+        };
+        work(state, admin, header).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/dashboard")]
 pub async fn load_dashboard() -> Result<(AdminHeader, Vec<ProcedureSummary>), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    Ok((
-        header,
-        crate::procedures::service::list(&state, &admin).await?,
-    ))
+    as_admin(move |state, admin, header| async move {
+        Ok((
+            header,
+            crate::procedures::service::list(&state, &admin).await?,
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/whoami")]
 pub async fn load_header() -> Result<AdminHeader, AppError> {
-    Ok(current_admin().await?.2)
+    as_admin(|_, _, header| async move { Ok(header) }).await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/editor")]
 pub async fn load_editor(
     id: Uuid,
 ) -> Result<(AdminHeader, ProcedureEditor, Option<Distribution>), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    let editor = crate::procedures::service::editor(&state, &admin, id).await?;
-    let distribution = match editor.published_revision_number {
-        Some(_) => Some(crate::distribution::service::distribution(&state, &admin, id).await?),
-        None => None,
-    };
-    Ok((header, editor, distribution))
+    as_admin(move |state, admin, header| async move {
+        let editor = crate::procedures::service::editor(&state, &admin, id).await?;
+        let distribution = match editor.published_revision_number {
+            Some(_) => Some(crate::distribution::service::distribution(&state, &admin, id).await?),
+            None => None,
+        };
+        Ok((header, editor, distribution))
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/poster")]
 pub async fn load_poster(id: Uuid, format: Option<String>) -> Result<Poster, AppError> {
-    let (state, admin, _) = current_admin().await?;
-    let size = PaperSize::parse(format.as_deref());
-    crate::distribution::service::poster(&state, &admin, id, size).await
+    as_admin(move |state, admin, _header| async move {
+        let size = PaperSize::parse(format.as_deref());
+        crate::distribution::service::poster(&state, &admin, id, size).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/inbox")]
@@ -84,20 +95,24 @@ pub async fn load_inbox(
     q: InboxQuery,
     notices: Vec<String>,
 ) -> Result<(AdminHeader, InboxPage), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    Ok((
-        header,
-        crate::inbox::service::list(&state, &admin, q, notices).await?,
-    ))
+    as_admin(move |state, admin, header| async move {
+        Ok((
+            header,
+            crate::inbox::service::list(&state, &admin, q, notices).await?,
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/submission")]
 pub async fn load_detail(id: Uuid) -> Result<(AdminHeader, SubmissionDetail), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    Ok((
-        header,
-        crate::inbox::service::detail(&state, &admin, id).await?,
-    ))
+    as_admin(move |state, admin, header| async move {
+        Ok((
+            header,
+            crate::inbox::service::detail(&state, &admin, id).await?,
+        ))
+    })
+    .await
 }
 
 /// Unauthenticated admins go to the login page; other errors get an error page.
@@ -944,34 +959,36 @@ pub struct AgentLine {
 
 #[server(prefix = "/_fn", endpoint = "admin/settings")]
 pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    use sea_orm::EntityTrait;
-    let m = crate::db::entities::municipality::Entity::find_by_id(admin.municipality_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let agents = crate::auth::invitations::agents(&state, &admin)
-        .await?
-        .into_iter()
-        .map(|a| AgentLine {
-            email: a.email,
-            name: a.display_name,
-            role: a.role,
-            pending: a.pending,
-        })
-        .collect();
-    Ok((
-        header,
-        MunicipalitySettings {
-            name: m.name,
-            accent_color: m.accent_color,
-            notification_email: m.notification_email,
-            mail_from: m.mail_from.unwrap_or_default(),
-            notice_includes_answers: m.notice_includes_answers,
-            agents,
-            is_owner: admin.is_owner(),
-        },
-    ))
+    as_admin(move |state, admin, header| async move {
+        use sea_orm::EntityTrait;
+        let m = crate::db::entities::municipality::Entity::find_by_id(admin.municipality_id)
+            .one(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let agents = crate::auth::invitations::agents(&state, &admin)
+            .await?
+            .into_iter()
+            .map(|a| AgentLine {
+                email: a.email,
+                name: a.display_name,
+                role: a.role,
+                pending: a.pending,
+            })
+            .collect();
+        Ok((
+            header,
+            MunicipalitySettings {
+                name: m.name,
+                accent_color: m.accent_color,
+                notification_email: m.notification_email,
+                mail_from: m.mail_from.unwrap_or_default(),
+                notice_includes_answers: m.notice_includes_answers,
+                agents,
+                is_owner: admin.is_owner(),
+            },
+        ))
+    })
+    .await
 }
 
 /// Municipality settings: the accent colour used on citizen pages and in the HTML line.
@@ -1094,21 +1111,25 @@ fn settings_page(
 
 #[server(prefix = "/_fn", endpoint = "admin/templates")]
 pub async fn load_templates() -> Result<(AdminHeader, Vec<TemplateView>), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    Ok((
-        header,
-        crate::notifications::service::template_views(&state, &admin).await?,
-    ))
+    as_admin(move |state, admin, header| async move {
+        Ok((
+            header,
+            crate::notifications::service::template_views(&state, &admin).await?,
+        ))
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin/template")]
 pub async fn load_template(kind: String) -> Result<(AdminHeader, TemplateView), AppError> {
-    let (state, admin, header) = current_admin().await?;
-    let kind = crate::notifications::service::editable_kind(&kind)?;
-    Ok((
-        header,
-        crate::notifications::service::template_view(&state, &admin, kind).await?,
-    ))
+    as_admin(move |state, admin, header| async move {
+        let kind = crate::notifications::service::editable_kind(&kind)?;
+        Ok((
+            header,
+            crate::notifications::service::template_view(&state, &admin, kind).await?,
+        ))
+    })
+    .await
 }
 
 /// The municipality's email templates, one line per kind.
@@ -1242,7 +1263,10 @@ fn template_editor(
 #[server(prefix = "/_fn", endpoint = "admin/invitation")]
 pub async fn load_invitation(token: String) -> Result<String, AppError> {
     let (state, _) = crate::web::request_context()?;
-    Ok(crate::auth::invitations::pending(&state, &token).await?.1)
+    crate::web::detached(
+        async move { Ok(crate::auth::invitations::pending(&state, &token).await?.1) },
+    )
+    .await
 }
 
 /// An invited agent chooses their password.

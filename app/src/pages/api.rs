@@ -16,8 +16,10 @@ use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "admin/api")]
 pub async fn load_api_console() -> Result<(AdminHeader, ApiConsole), AppError> {
-    let (state, admin, header) = super::admin::current_admin().await?;
-    Ok((header, crate::api::tokens::console(&state, &admin).await?))
+    super::admin::as_admin(move |state, admin, header| async move {
+        Ok((header, crate::api::tokens::console(&state, &admin).await?))
+    })
+    .await
 }
 
 #[component]

@@ -20,25 +20,37 @@ pub async fn load_landing(
 ) -> Result<LandingPage, AppError> {
     let (state, headers) = crate::web::request_context()?;
     let channel = crate::domain::Channel::parse(src.as_deref());
-    crate::citizen::service::landing(&state, &headers, &m, &s, channel).await
+    crate::web::detached(async move {
+        crate::citizen::service::landing(&state, &headers, &m, &s, channel).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "citizen/form")]
 pub async fn load_form(m: String, s: String) -> Result<FormPage, AppError> {
     let (state, headers) = crate::web::request_context()?;
-    crate::citizen::service::form(&state, &headers, &m, &s, Vec::new()).await
+    crate::web::detached(async move {
+        crate::citizen::service::form(&state, &headers, &m, &s, Vec::new()).await
+    })
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "citizen/recap")]
 pub async fn load_recap(m: String, s: String) -> Result<RecapPage, AppError> {
     let (state, headers) = crate::web::request_context()?;
-    crate::citizen::service::recap(&state, &headers, &m, &s).await
+    crate::web::detached(
+        async move { crate::citizen::service::recap(&state, &headers, &m, &s).await },
+    )
+    .await
 }
 
 #[server(prefix = "/_fn", endpoint = "citizen/confirmation")]
 pub async fn load_confirmation(m: String, s: String) -> Result<ConfirmationPage, AppError> {
     let (state, headers) = crate::web::request_context()?;
-    crate::citizen::service::confirmation(&state, &headers, &m, &s).await
+    crate::web::detached(async move {
+        crate::citizen::service::confirmation(&state, &headers, &m, &s).await
+    })
+    .await
 }
 
 fn service_path(service: &ServiceHeader) -> String {

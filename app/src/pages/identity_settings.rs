@@ -17,11 +17,13 @@ use leptos::prelude::*;
 pub async fn load_identity_settings(
     test: bool,
 ) -> Result<(AdminHeader, ProviderSettings), crate::error::AppError> {
-    let (state, admin, header) = super::admin::current_admin().await?;
-    Ok((
-        header,
-        crate::providers::service::page(&state, &admin, test).await?,
-    ))
+    super::admin::as_admin(move |state, admin, header| async move {
+        Ok((
+            header,
+            crate::providers::service::page(&state, &admin, test).await?,
+        ))
+    })
+    .await
 }
 
 #[component]

@@ -16,11 +16,13 @@ use leptos::prelude::*;
 
 #[server(prefix = "/_fn", endpoint = "admin/webhooks")]
 pub async fn load_webhooks_console() -> Result<(AdminHeader, WebhooksConsole), AppError> {
-    let (state, admin, header) = super::admin::current_admin().await?;
-    Ok((
-        header,
-        crate::webhooks::service::console(&state, &admin).await?,
-    ))
+    super::admin::as_admin(move |state, admin, header| async move {
+        Ok((
+            header,
+            crate::webhooks::service::console(&state, &admin).await?,
+        ))
+    })
+    .await
 }
 
 #[component]

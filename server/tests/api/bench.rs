@@ -155,7 +155,7 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark: cargo xtask bench"]
 async fn inbox_at_a_million_submissions() {
     let rows = env_u64("ICLEFS_BENCH_ROWS", 1_000_000);
