@@ -303,6 +303,13 @@ async fn inbox_at_a_million_submissions() {
                 since.replace('+', "%2B").replace(':', "%3A")
             ),
         ),
+        (
+            "API list, created since",
+            format!(
+                "{list}&created_since={}",
+                since.replace('+', "%2B").replace(':', "%3A")
+            ),
+        ),
     ];
     for (name, path) in api_cases {
         for _ in 0..3 {
