@@ -35,3 +35,22 @@ test('identity provider settings: refused form, connection test, API page', asyn
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('API pour les logiciels métier');
   await expectNoAxeViolations(page);
 });
+
+test('webhooks page: an internal address is refused with a linked error, axe-core clean', async ({ browser }) => {
+  const page = await newAdminPage(browser);
+  const menu = page.getByRole('navigation', { name: 'Menu principal' });
+  await menu.getByRole('link', { name: 'Webhooks' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Webhooks : prévenir vos logiciels en temps réel');
+  await expectNoAxeViolations(page);
+
+  const url = page.getByLabel('Adresse de réception (URL)');
+  await url.fill('https://169.254.169.254/latest/meta-data/');
+  await page.getByRole('button', { name: "Ajouter l'adresse" }).focus();
+  await page.keyboard.press('Enter');
+  const summary = page.getByRole('alert').filter({ hasText: 'Le formulaire contient des erreurs' });
+  await expect(summary).toContainText('métadonnées');
+  await expect(url).toHaveValue('https://169.254.169.254/latest/meta-data/');
+  await expect(url).toHaveAttribute('aria-invalid', 'true');
+  await expect(summary.getByRole('link').first()).toHaveAttribute('href', '#url');
+  await expectNoAxeViolations(page);
+});
