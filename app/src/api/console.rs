@@ -9,7 +9,10 @@ use crate::{
     error::AppError,
     state::AppState,
     ui::Feedback,
-    web::{admin::require_admin, error_page, form_value, parse_form, rerender, see_other},
+    web::{
+        admin::{refused_form, require_owner},
+        error_page, form_value, parse_form, rerender, see_other,
+    },
 };
 use axum::{
     body::Bytes,
@@ -26,13 +29,10 @@ pub async fn create_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
+    let admin = match require_owner(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !admin.is_owner() {
-        return error_page(&state, &headers, AppError::Forbidden).await;
-    }
     let form = match parse_form(&headers, &body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
@@ -62,27 +62,7 @@ pub async fn create_token(
             };
             rerender(&state, &headers, PAGE, feedback, StatusCode::CREATED).await
         }
-        Err(errors) => {
-            let mut values: std::collections::BTreeMap<String, String> = form
-                .iter()
-                .filter(|(k, _)| k != "services")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            values.insert("services".to_owned(), services.join(","));
-            let feedback = Feedback {
-                errors,
-                values,
-                ..Feedback::default()
-            };
-            rerender(
-                &state,
-                &headers,
-                PAGE,
-                feedback,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Err(errors) => refused_form(&state, &headers, PAGE, &form, "services", errors).await,
     }
 }
 
@@ -91,13 +71,10 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
+    let admin = match require_owner(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !admin.is_owner() {
-        return error_page(&state, &headers, AppError::Forbidden).await;
-    }
     let result = match Uuid::parse_str(&id) {
         Ok(id) => tokens::revoke(&state, &admin, id).await,
         Err(_) => Err(AppError::NotFound),

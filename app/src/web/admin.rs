@@ -29,6 +29,54 @@ pub(crate) async fn require_admin(
     }
 }
 
+/// The current admin if they own the municipality; otherwise the response refusing them.
+pub(crate) async fn require_owner(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<CurrentAdmin, Response> {
+    let admin = require_admin(state, headers).await?;
+    if !admin.is_owner() {
+        return Err(error_page(state, headers, AppError::Forbidden).await);
+    }
+    Ok(admin)
+}
+
+/// Re-renders a console form refused with `errors`, keeping what was typed; the checked values
+/// of the multi-valued field `multi` are kept joined by commas.
+pub(crate) async fn refused_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    page: &str,
+    form: &[(String, String)],
+    multi: &str,
+    errors: Vec<(String, String)>,
+) -> Response {
+    let mut kept: std::collections::BTreeMap<String, String> = form
+        .iter()
+        .filter(|(k, _)| k != multi)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let checked: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| k == multi)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    kept.insert(multi.to_owned(), checked.join(","));
+    let feedback = Feedback {
+        errors,
+        values: kept,
+        ..Feedback::default()
+    };
+    rerender(
+        state,
+        headers,
+        page,
+        feedback,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 fn values(form: &[(String, String)]) -> std::collections::BTreeMap<String, String> {
     form.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
@@ -308,13 +356,10 @@ pub async fn save_settings(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
+    let admin = match require_owner(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !admin.is_owner() {
-        return error_page(&state, &headers, AppError::Forbidden).await;
-    }
     let form = match parse_form(&headers, &body) {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,

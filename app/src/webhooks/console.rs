@@ -9,7 +9,10 @@ use crate::{
     error::AppError,
     state::AppState,
     ui::Feedback,
-    web::{admin::require_admin, error_page, form_value, parse_form, rerender, see_other},
+    web::{
+        admin::{refused_form, require_owner},
+        error_page, form_value, parse_form, rerender, see_other,
+    },
 };
 use axum::{
     body::Bytes,
@@ -21,20 +24,8 @@ use uuid::Uuid;
 
 pub const PAGE: &str = "/admin/webhooks";
 
-/// The owner of the request, or the response refusing it.
-async fn owner(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<crate::auth::CurrentAdmin, Response> {
-    let admin = require_admin(state, headers).await?;
-    if !admin.is_owner() {
-        return Err(error_page(state, headers, AppError::Forbidden).await);
-    }
-    Ok(admin)
-}
-
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let admin = match owner(&state, &headers).await {
+    let admin = match require_owner(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -65,27 +56,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
             };
             rerender(&state, &headers, PAGE, feedback, StatusCode::CREATED).await
         }
-        Err(errors) => {
-            let mut values: std::collections::BTreeMap<String, String> = form
-                .iter()
-                .filter(|(k, _)| k != "events")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            values.insert("events".to_owned(), events.join(","));
-            let feedback = Feedback {
-                errors,
-                values,
-                ..Feedback::default()
-            };
-            rerender(
-                &state,
-                &headers,
-                PAGE,
-                feedback,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Err(errors) => refused_form(&state, &headers, PAGE, &form, "events", errors).await,
     }
 }
 
@@ -95,7 +66,7 @@ pub async fn endpoint_action(
     Path((id, action)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let admin = match owner(&state, &headers).await {
+    let admin = match require_owner(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -125,7 +96,7 @@ pub async fn replay(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let admin = match owner(&state, &headers).await {
+    let admin = match require_owner(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
