@@ -34,6 +34,8 @@ pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
+pub mod tenancy;
+#[cfg(feature = "ssr")]
 pub mod web;
 
 use leptos::prelude::*;

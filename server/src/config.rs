@@ -95,3 +95,53 @@ pub struct Config {
     )]
     pub webhook_allow_private_targets: bool,
 }
+
+/// The command line: the server by default, or an operator task.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "iclefs",
+    about = "i-CLEFS: municipal online services with State-certified identity"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Serve the instance (the default).
+    Serve,
+    /// Operator tasks on the municipalities of this instance.
+    #[command(subcommand)]
+    Municipality(MunicipalityCommand),
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum MunicipalityCommand {
+    /// Create a municipality and invite its first owner (the link is printed and mailed).
+    Add(AddMunicipality),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct AddMunicipality {
+    /// Identifier in addresses (`/s/<slug>/…`): lowercase letters, digits, hyphens.
+    #[arg(long)]
+    pub slug: String,
+    /// Name shown to citizens, e.g. "Commune de Saint-Gilles".
+    #[arg(long)]
+    pub name: String,
+    /// FR (FranceConnect) or BE (CSAM / FAS: eID, itsme).
+    #[arg(long, default_value = "FR")]
+    pub country: String,
+    /// Address shown to citizens for questions, and where new submissions are announced.
+    #[arg(long)]
+    pub contact_email: String,
+    /// The first owner's address: they receive the invitation.
+    #[arg(long)]
+    pub owner_email: String,
+    /// The first owner's name.
+    #[arg(long)]
+    pub owner_name: String,
+}

@@ -220,6 +220,38 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `iclefs municipality add`: creates the town and prints its owner's invitation link. The
+/// invitation mail leaves with the running server's outbox worker.
+pub async fn add_municipality(
+    config: Config,
+    args: crate::config::AddMunicipality,
+) -> anyhow::Result<()> {
+    let built = build(&config).await?;
+    let input = app::tenancy::NewMunicipality {
+        slug: args.slug,
+        name: args.name,
+        country: args.country,
+        contact_email: args.contact_email,
+        owner_email: args.owner_email,
+        owner_name: args.owner_name,
+    };
+    match app::tenancy::create(&built.state, &input).await {
+        Ok(created) => {
+            println!("Commune créée : {}", created.slug);
+            println!("Lien d'invitation du responsable (7 jours, usage unique) :");
+            println!("{}", created.invitation_link);
+            Ok(())
+        }
+        Err(app::tenancy::TenancyError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            anyhow::bail!("nothing was created")
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let built = build(&config).await?;
     if let Some(seeded) = &built.seeded {

@@ -128,55 +128,84 @@ pub async fn invite(
     .insert(&txn)
     .await
     .map_err(AppError::from)?;
-    let token = random_token(32);
-    admin_invitation::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        municipality_id: Set(admin.municipality_id),
-        admin_user_id: Set(user_id),
-        token_hash: Set(sha256_hex(&token)),
-        invited_by: Set(admin.email.clone()),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::days(VALID_DAYS)),
-        accepted_at: Set(None),
-    }
-    .insert(&txn)
-    .await
-    .map_err(AppError::from)?;
     let m = municipality::Entity::find_by_id(admin.municipality_id)
         .one(&txn)
         .await
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
+    issue(
+        &txn,
+        state,
+        &m,
+        user_id,
+        &email,
+        Inviter {
+            email: &admin.email,
+            name: &admin.display_name,
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(AppError::from)?;
+    tracing::info!(admin.id = %admin.admin_id, invited.id = %user_id, "agent invited");
+    Ok(())
+}
+
+/// Who sends an invitation (shown in the mail, and its reply address).
+pub(crate) struct Inviter<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+}
+
+/// Creates the single-use link of an account that has no password yet and queues its mail, in
+/// the caller's transaction. Returns the link.
+pub(crate) async fn issue<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    state: &AppState,
+    m: &municipality::Model,
+    user_id: Uuid,
+    email: &str,
+    by: Inviter<'_>,
+) -> AppResult<String> {
+    let now = Utc::now();
+    let token = random_token(32);
+    admin_invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        municipality_id: Set(m.id),
+        admin_user_id: Set(user_id),
+        token_hash: Set(sha256_hex(&token)),
+        invited_by: Set(by.email.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(VALID_DAYS)),
+        accepted_at: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    let link = state.settings.url(&format!("/admin/invitation/{token}"));
     let vars = MailVars {
         commune: m.name.clone(),
         date: french_date(now),
-        lien: Some(state.settings.url(&format!("/admin/invitation/{token}"))),
-        invite_par: Some(admin.display_name.clone()),
+        lien: Some(link.clone()),
+        invite_par: Some(by.name.to_owned()),
         ..MailVars::default()
     };
-    let mail = render_for(&txn, m.id, MailKind::AdminInvitation, &vars)
-        .await
-        .map_err(AppError::from)?;
+    let mail = render_for(txn, m.id, MailKind::AdminInvitation, &vars).await?;
     enqueue(
-        &txn,
+        txn,
         state.settings.mail_host(),
         Some(m.id),
         None,
         MailKind::AdminInvitation,
         &OutgoingMail {
-            to: email,
+            to: email.to_owned(),
             from: m.mail_from.clone(),
-            reply_to: Some(admin.email.clone()),
+            reply_to: Some(by.email.to_owned()),
             subject: mail.subject,
             text: mail.text,
             html: mail.html,
         },
     )
-    .await
-    .map_err(AppError::from)?;
-    txn.commit().await.map_err(AppError::from)?;
-    tracing::info!(admin.id = %admin.admin_id, invited.id = %user_id, "agent invited");
-    Ok(())
+    .await?;
+    Ok(link)
 }
 
 /// Why an invitation was not sent.

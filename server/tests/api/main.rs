@@ -26,4 +26,5 @@ mod migrations;
 mod production;
 mod provider_settings;
 mod smtp;
+mod tenancy;
 mod webhooks;
