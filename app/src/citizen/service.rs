@@ -2,7 +2,8 @@
 //! identity from the session bound to that municipality.
 
 use super::types::{
-    ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapLine, RecapPage, ServiceHeader,
+    ConfirmationPage, FormPage, IdentityLine, LandingPage, LoginBrand, RecapLine, RecapPage,
+    ServiceHeader,
 };
 use crate::{
     auth::{CitizenSession, session},
@@ -63,10 +64,19 @@ impl Resolved {
             title: self.procedure.title.clone(),
             description: self.procedure.description.clone(),
             state: self.state,
-            claims: self.claims(),
+            // What the provider cannot certify is never asked for, so it is not announced.
+            claims: self
+                .claims()
+                .into_iter()
+                .filter(|c| preset.is_none_or(|p| p.provides(*c)))
+                .collect(),
             certified_by: preset
                 .map_or("FranceConnect", |p| p.certified_by)
                 .to_owned(),
+            login: match preset.map(|p| p.brand) {
+                Some(crate::identity::presets::Brand::Csam) => LoginBrand::Csam,
+                _ => LoginBrand::FranceConnect,
+            },
             demo: settings_mode == Mode::Demo && preset.is_some_and(|p| p.key == "demo"),
         }
     }

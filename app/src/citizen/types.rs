@@ -17,8 +17,28 @@ pub struct ServiceHeader {
     pub claims: Vec<IdentityClaim>,
     /// "FranceConnect" (or the preset's certifying body).
     pub certified_by: String,
+    /// Which login button and wording the landing page shows.
+    pub login: LoginBrand,
     /// Shown when the instance runs on the demo identity provider.
     pub demo: bool,
+}
+
+/// The citizen's way in. FranceConnect's button is official (DSFR `fr-connect`, exact wording,
+/// help link) and may only be used for FranceConnect; Belgian towns get CSAM's wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginBrand {
+    FranceConnect,
+    Csam,
+}
+
+impl LoginBrand {
+    /// The provider's name in sentences ("Identifiez-vous avec …").
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::FranceConnect => "FranceConnect",
+            Self::Csam => "CSAM (eID ou itsme)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -61,10 +61,24 @@ impl CertifiedIdentity {
                 _ => "Non précisé".to_owned(),
             },
             IdentityClaim::Birthplace if raw.is_empty() => "Né(e) à l'étranger".to_owned(),
+            // FranceConnect sends INSEE codes; people read names (the code stays, for agents).
+            #[cfg(feature = "ssr")]
+            IdentityClaim::Birthplace => named(raw, super::cog::commune_name(raw)),
+            #[cfg(feature = "ssr")]
+            IdentityClaim::Birthcountry => named(raw, super::cog::country_name(raw)),
             IdentityClaim::PreferredUsername if raw.is_empty() => "Aucun".to_owned(),
             _ if raw.is_empty() => "Non communiqué".to_owned(),
             _ => raw.to_owned(),
         }
+    }
+}
+
+/// "Paris 7e Arrondissement (75107)"; an unknown code is shown as it is.
+#[cfg(feature = "ssr")]
+fn named(code: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{name} ({code})"),
+        None => code.to_owned(),
     }
 }
 
@@ -103,6 +117,24 @@ mod tests {
         assert_eq!(id.claims.len(), 2);
         assert_eq!(id.get(IdentityClaim::Email), None);
         assert_eq!(id.display(IdentityClaim::Birthdate), "24/08/1962");
+    }
+
+    #[test]
+    fn places_and_countries_are_named() {
+        let id = CertifiedIdentity::from_userinfo(
+            &json!({"birthplace": "75107", "birthcountry": "99131"}),
+            &[IdentityClaim::Birthplace, IdentityClaim::Birthcountry],
+        );
+        assert_eq!(
+            id.display(IdentityClaim::Birthplace),
+            "Paris 7e Arrondissement (75107)"
+        );
+        assert_eq!(id.display(IdentityClaim::Birthcountry), "Belgique (99131)");
+        let unknown = CertifiedIdentity::from_userinfo(
+            &json!({"birthplace": "00000"}),
+            &[IdentityClaim::Birthplace],
+        );
+        assert_eq!(unknown.display(IdentityClaim::Birthplace), "00000");
     }
 
     #[test]

@@ -6,9 +6,13 @@
 
 pub mod channel;
 pub mod claims;
+// 750 KB of names: server only, never in the browser's WebAssembly.
+#[cfg(feature = "ssr")]
+pub mod cog;
 pub mod color;
 pub mod field;
 pub mod identity;
+pub mod nrn;
 pub mod reference;
 pub mod slug;
 pub mod status;

@@ -153,8 +153,9 @@ impl OidcClients {
     pub async fn diagnose(
         &self,
         issuer: &str,
-        acr: Option<&str>,
+        preset: &ProviderPreset,
     ) -> Vec<crate::providers::types::CheckLine> {
+        let acr = preset.acr_value;
         use crate::providers::types::CheckStatus;
         use serde_json::Value;
         let mut out = Vec::new();
@@ -234,6 +235,46 @@ impl OidcClients {
                 format!("Points d'accès manquants : {}.", missing.join(", ")),
             );
         }
+        // FranceConnect takes the secret in the form body only; FAS takes HTTP Basic only.
+        let (method, method_label) = if preset.client_secret_basic {
+            ("client_secret_basic", "HTTP Basic (client_secret_basic)")
+        } else {
+            (
+                "client_secret_post",
+                "dans le formulaire (client_secret_post)",
+            )
+        };
+        let methods = list("token_endpoint_auth_methods_supported");
+        // OpenID Connect Discovery: an absent list means client_secret_basic only.
+        let accepted = if methods.is_empty() {
+            method == "client_secret_basic"
+        } else {
+            methods.iter().any(|m| m == method)
+        };
+        if accepted {
+            push(
+                &mut out,
+                "Authentification du client",
+                CheckStatus::Passed,
+                format!(
+                    "Le secret client est envoyé {method_label}, comme le fournisseur l'accepte."
+                ),
+            );
+        } else {
+            push(
+                &mut out,
+                "Authentification du client",
+                CheckStatus::Failed,
+                format!(
+                    "Le fournisseur n'accepte pas le secret client envoyé {method_label} (il accepte : {}). Vérifiez que le bon fournisseur est choisi.",
+                    if methods.is_empty() {
+                        "client_secret_basic".to_owned()
+                    } else {
+                        methods.join(", ")
+                    }
+                ),
+            );
+        }
         let pinned = |algs: &[String]| algs.iter().any(|a| a == "ES256" || a == "RS256");
         if pinned(&list("id_token_signing_alg_values_supported")) {
             push(
@@ -256,7 +297,7 @@ impl OidcClients {
                 &mut out,
                 "Informations d'identité signées",
                 CheckStatus::Passed,
-                "Le fournisseur signe les informations d'identité (userinfo), comme l'exige FranceConnect v2."
+                "Le fournisseur signe les informations d'identité (userinfo) ; i-CLEFS refuse celles qui ne sont pas signées."
                     .to_owned(),
             );
         } else {
@@ -344,7 +385,7 @@ impl OidcClients {
             &mut out,
             "Identifiant et secret client",
             CheckStatus::Warning,
-            "Ils ne peuvent être vérifiés que par une vraie connexion : faites un essai depuis un service publié (environnement d'intégration : comptes fictifs de FranceConnect)."
+            "Ils ne peuvent être vérifiés que par une vraie connexion : faites un essai depuis un service publié (environnement d'intégration : comptes fictifs du fournisseur)."
                 .to_owned(),
         );
         out

@@ -1,9 +1,40 @@
 //! Identity providers are data, not code branches: a preset says how to talk to one family of
-//! providers (scopes, client authentication, assurance level), and a municipality's configuration
-//! picks a preset and adds its issuer and credentials.
+//! providers (client authentication, assurance level, which scope yields which claim and under
+//! which name), and a municipality's configuration picks a preset and adds its issuer and
+//! credentials. FranceConnect v2 is the reference shape; Belgium's FAS/CSAM (eID, itsme) differs
+//! in client authentication (HTTP Basic), assurance levels (`urn:be:fedict:iam:fas:LevelNNN`) and
+//! claim names (`surname`, `givenName`, `mail`), and encodes birth date and gender in the national
+//! register number instead of sending them.
 
-use crate::domain::IdentityClaim;
+use crate::domain::{IdentityClaim, nrn::NationalRegisterNumber};
 use openidconnect::AuthType;
+
+/// Where a claim the service needs is found in the provider's userinfo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimSource {
+    /// A userinfo member of this name.
+    Field(&'static str),
+    /// Birth date read from the Belgian national register number (`egovNRN`).
+    NrnBirthdate,
+    /// Gender read from the Belgian national register number (`egovNRN`).
+    NrnGender,
+}
+
+/// One claim a preset can provide: the scope that grants it and where to read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimMapping {
+    pub claim: IdentityClaim,
+    pub scope: &'static str,
+    pub source: ClaimSource,
+}
+
+/// Which login button the citizen sees: FranceConnect's is official and may not be imitated for
+/// another provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Brand {
+    FranceConnect,
+    Csam,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderPreset {
@@ -16,7 +47,60 @@ pub struct ProviderPreset {
     pub client_secret_basic: bool,
     /// Shown in the locked identity block ("Certifié par FranceConnect").
     pub certified_by: &'static str,
+    pub brand: Brand,
+    /// The claims this provider can give; a claim absent from the list is never requested.
+    pub claims: &'static [ClaimMapping],
 }
+
+const fn same_name(claim: IdentityClaim, name: &'static str) -> ClaimMapping {
+    ClaimMapping {
+        claim,
+        scope: name,
+        source: ClaimSource::Field(name),
+    }
+}
+
+/// FranceConnect v2: one scope per claim, of the claim's own name (identity.md §1.5).
+const FC_CLAIMS: [ClaimMapping; 8] = [
+    same_name(IdentityClaim::FamilyName, "family_name"),
+    same_name(IdentityClaim::GivenName, "given_name"),
+    same_name(IdentityClaim::Birthdate, "birthdate"),
+    same_name(IdentityClaim::Gender, "gender"),
+    same_name(IdentityClaim::Birthplace, "birthplace"),
+    same_name(IdentityClaim::Birthcountry, "birthcountry"),
+    same_name(IdentityClaim::PreferredUsername, "preferred_username"),
+    same_name(IdentityClaim::Email, "email"),
+];
+
+/// FAS/CSAM (identity.md §3.1): names and email under `profile`, birth date and gender through the
+/// register number under `egovnrn`. No birthplace, birth country or usage name.
+const FAS_CLAIMS: [ClaimMapping; 5] = [
+    ClaimMapping {
+        claim: IdentityClaim::FamilyName,
+        scope: "profile",
+        source: ClaimSource::Field("surname"),
+    },
+    ClaimMapping {
+        claim: IdentityClaim::GivenName,
+        scope: "profile",
+        source: ClaimSource::Field("givenName"),
+    },
+    ClaimMapping {
+        claim: IdentityClaim::Email,
+        scope: "profile",
+        source: ClaimSource::Field("mail"),
+    },
+    ClaimMapping {
+        claim: IdentityClaim::Birthdate,
+        scope: "egovnrn",
+        source: ClaimSource::NrnBirthdate,
+    },
+    ClaimMapping {
+        claim: IdentityClaim::Gender,
+        scope: "egovnrn",
+        source: ClaimSource::NrnGender,
+    },
+];
 
 pub const FRANCECONNECT: ProviderPreset = ProviderPreset {
     key: "franceconnect",
@@ -24,6 +108,19 @@ pub const FRANCECONNECT: ProviderPreset = ProviderPreset {
     acr_value: Some("eidas1"),
     client_secret_basic: false,
     certified_by: "FranceConnect",
+    brand: Brand::FranceConnect,
+    claims: &FC_CLAIMS,
+};
+
+/// Belgium's Federal Authentication Service. Level 450 admits itsme (450) and the eID card (500).
+pub const FAS: ProviderPreset = ProviderPreset {
+    key: "fas",
+    label: "CSAM (FAS) – eID ou itsme",
+    acr_value: Some("urn:be:fedict:iam:fas:Level450"),
+    client_secret_basic: true,
+    certified_by: "CSAM (eID ou itsme)",
+    brand: Brand::Csam,
+    claims: &FAS_CLAIMS,
 };
 
 /// The built-in demo provider behaves exactly like FranceConnect v2 (demo mode only).
@@ -33,9 +130,11 @@ pub const DEMO: ProviderPreset = ProviderPreset {
     acr_value: Some("eidas1"),
     client_secret_basic: false,
     certified_by: "FranceConnect",
+    brand: Brand::FranceConnect,
+    claims: &FC_CLAIMS,
 };
 
-pub const ALL: [ProviderPreset; 2] = [FRANCECONNECT, DEMO];
+pub const ALL: [ProviderPreset; 3] = [FRANCECONNECT, FAS, DEMO];
 
 impl ProviderPreset {
     pub fn find(key: &str) -> Option<Self> {
@@ -50,20 +149,78 @@ impl ProviderPreset {
         }
     }
 
-    /// Only the scopes the service needs (one FranceConnect scope per claim); `openid` is added
-    /// by the client library.
-    pub fn scopes_for(&self, claims: &[IdentityClaim]) -> Vec<String> {
-        claims.iter().map(|c| c.as_str().to_owned()).collect()
+    fn mapping(&self, claim: IdentityClaim) -> Option<&'static ClaimMapping> {
+        self.claims.iter().find(|m| m.claim == claim)
     }
 
-    /// eIDAS levels are ordered: `eidas2` satisfies a request for `eidas1`, never the reverse.
+    /// Whether this provider can certify `claim` at all.
+    pub fn provides(&self, claim: IdentityClaim) -> bool {
+        self.mapping(claim).is_some()
+    }
+
+    /// Only the scopes the service needs, each once, in the order of the claims; `openid` is added
+    /// by the client library. A claim the provider cannot give requests nothing.
+    pub fn scopes_for(&self, claims: &[IdentityClaim]) -> Vec<String> {
+        let mut scopes: Vec<String> = Vec::new();
+        for mapping in claims.iter().filter_map(|c| self.mapping(*c)) {
+            if !scopes.iter().any(|s| s == mapping.scope) {
+                scopes.push(mapping.scope.to_owned());
+            }
+        }
+        scopes
+    }
+
+    /// The userinfo in FranceConnect's shape (`family_name`, `birthdate`…), so that the rest of
+    /// the product knows one vocabulary. Only the claims asked for are produced; the register
+    /// number and any other member are left behind.
+    pub fn to_franceconnect_shape(
+        &self,
+        userinfo: &serde_json::Value,
+        claims: &[IdentityClaim],
+    ) -> serde_json::Value {
+        let text = |name: &str| match userinfo.get(name) {
+            Some(serde_json::Value::String(s)) => s.trim().to_owned(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        let nrn = || NationalRegisterNumber::parse(&text("egovNRN"));
+        let out: serde_json::Map<String, serde_json::Value> = claims
+            .iter()
+            .filter_map(|c| self.mapping(*c))
+            .map(|m| {
+                let value = match m.source {
+                    ClaimSource::Field(name) => text(name),
+                    ClaimSource::NrnBirthdate => nrn().map(|n| n.birthdate()).unwrap_or_default(),
+                    ClaimSource::NrnGender => {
+                        nrn().map(|n| n.gender().to_owned()).unwrap_or_default()
+                    }
+                };
+                (
+                    m.claim.as_str().to_owned(),
+                    serde_json::Value::String(value),
+                )
+            })
+            .collect();
+        serde_json::Value::Object(out)
+    }
+
+    /// Levels are ordered (`eidas2` satisfies a request for `eidas1`, FAS `Level500` one for
+    /// `Level450`), never the reverse; an unknown value satisfies only itself.
     pub fn acr_satisfies(&self, returned: &str) -> bool {
         let Some(required) = self.acr_value else {
             return true;
         };
-        let level = |acr: &str| acr.strip_prefix("eidas").and_then(|n| n.parse::<u8>().ok());
+        fn level(acr: &str) -> Option<(&'static str, u16)> {
+            ["eidas", "urn:be:fedict:iam:fas:Level"]
+                .into_iter()
+                .find_map(|family| {
+                    acr.strip_prefix(family)
+                        .and_then(|n| n.parse::<u16>().ok())
+                        .map(|n| (family, n))
+                })
+        }
         match (level(required), level(returned)) {
-            (Some(req), Some(got)) => got >= req,
+            (Some((f1, req)), Some((f2, got))) => f1 == f2 && got >= req,
             _ => required == returned,
         }
     }
@@ -72,6 +229,7 @@ impl ProviderPreset {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn lower_assurance_levels_are_refused() {
@@ -80,6 +238,12 @@ mod tests {
         assert!(!FRANCECONNECT.acr_satisfies("eidas0"));
         assert!(!FRANCECONNECT.acr_satisfies(""));
         assert!(!FRANCECONNECT.acr_satisfies("something"));
+        assert!(FAS.acr_satisfies("urn:be:fedict:iam:fas:Level500"));
+        assert!(FAS.acr_satisfies("urn:be:fedict:iam:fas:Level450"));
+        assert!(!FAS.acr_satisfies("urn:be:fedict:iam:fas:Level200"));
+        // A level of another family never counts.
+        assert!(!FAS.acr_satisfies("eidas3"));
+        assert!(!FRANCECONNECT.acr_satisfies("urn:be:fedict:iam:fas:Level500"));
     }
 
     #[test]
@@ -87,6 +251,58 @@ mod tests {
         assert_eq!(
             FRANCECONNECT.scopes_for(&[IdentityClaim::FamilyName, IdentityClaim::Birthdate]),
             vec!["family_name".to_owned(), "birthdate".to_owned()]
+        );
+        assert_eq!(
+            FAS.scopes_for(&[
+                IdentityClaim::FamilyName,
+                IdentityClaim::GivenName,
+                IdentityClaim::Birthplace
+            ]),
+            vec!["profile".to_owned()]
+        );
+        assert_eq!(
+            FAS.scopes_for(&[IdentityClaim::GivenName, IdentityClaim::Gender]),
+            vec!["profile".to_owned(), "egovnrn".to_owned()]
+        );
+    }
+
+    #[test]
+    fn fas_userinfo_is_mapped_and_the_register_number_dropped() {
+        let info = json!({"sub": "x", "surname": "Peeters", "givenName": "Lucie Anna",
+            "egovNRN": "85.07.30-033.28", "mail": "lucie@example.be", "prefLanguage": "nl"});
+        let shaped = FAS.to_franceconnect_shape(
+            &info,
+            &[
+                IdentityClaim::FamilyName,
+                IdentityClaim::GivenName,
+                IdentityClaim::Birthdate,
+                IdentityClaim::Gender,
+                IdentityClaim::Birthplace,
+            ],
+        );
+        assert_eq!(
+            shaped,
+            json!({"family_name": "Peeters", "given_name": "Lucie Anna",
+                "birthdate": "1985-07-30", "gender": "male"})
+        );
+        assert!(!shaped.to_string().contains("85.07"));
+        // A wrong register number gives no date rather than a wrong one.
+        let shaped = FAS.to_franceconnect_shape(
+            &json!({"egovNRN": "85073003329"}),
+            &[IdentityClaim::Birthdate],
+        );
+        assert_eq!(shaped, json!({"birthdate": ""}));
+    }
+
+    #[test]
+    fn franceconnect_userinfo_keeps_its_names() {
+        let info = json!({"family_name": " DUBOIS ", "birthplace": "", "email": "a@b.fr"});
+        assert_eq!(
+            FRANCECONNECT.to_franceconnect_shape(
+                &info,
+                &[IdentityClaim::FamilyName, IdentityClaim::Birthplace]
+            ),
+            json!({"family_name": "DUBOIS", "birthplace": ""})
         );
     }
 }

@@ -4,7 +4,7 @@
 use super::{ErrorBlock, param, redirect};
 use crate::{
     citizen::types::{
-        ConfirmationPage, FormPage, IdentityLine, LandingPage, RecapPage, ServiceHeader,
+        ConfirmationPage, FormPage, IdentityLine, LandingPage, LoginBrand, RecapPage, ServiceHeader,
     },
     domain::{FieldDefinition, FieldKind},
     error::AppError,
@@ -129,7 +129,7 @@ fn landing(
             } else if !page.identity_configured {
                 view! {
                     <p class="notice notice--warning">
-                        "La connexion par FranceConnect n'est pas encore activée pour cette commune."
+                        {format!("La connexion par {} n'est pas encore activée pour cette commune.", service.login.name())}
                     </p>
                 }
                 .into_any()
@@ -137,32 +137,19 @@ fn landing(
                 view! {
                     <section class="card" aria-labelledby="start-title">
                         <h2 id="start-title">"Commencer la démarche"</h2>
-                        <p>"Identifiez-vous avec FranceConnect : votre identité sera remplie et certifiée automatiquement."</p>
+                        <p>{format!("Identifiez-vous avec {} : votre identité sera remplie et certifiée automatiquement.", service.login.name())}</p>
                         {page.logged_in.then(|| view! {
                             <p><a class="button" href=format!("{path}/formulaire")>"Continuer ma demande"</a></p>
                             <p class="separator">"ou"</p>
                         })}
-                        <form method="post" action=format!("/auth/{}/login", service.municipality_slug) class="fr-connect-group">
-                            <input type="hidden" name="service" value=service.slug.clone() />
-                            <input type="hidden" name="src" value=page.channel.as_str() />
-                            <button class="fr-connect" type="submit">
-                                <span class="fr-connect__login">"S’identifier avec"</span>
-                                " "
-                                <span class="fr-connect__brand">"FranceConnect"</span>
-                            </button>
-                            <p>
-                                <a href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que FranceConnect ? - nouvelle fenêtre">
-                                    "Qu’est-ce que FranceConnect ?"
-                                </a>
-                            </p>
-                        </form>
+                        {login_button(&service, page.channel)}
                     </section>
                 }
                 .into_any()
             }}
             <section aria-labelledby="data-title">
                 <h2 id="data-title">"Données utilisées"</h2>
-                <p>"Pour ce service, la commune reçoit de FranceConnect uniquement :"</p>
+                <p>{format!("Pour ce service, la commune reçoit de {} uniquement :", service.login.name())}</p>
                 <ul>
                     {claims.into_iter().map(|c| view! { <li><strong>{c.label_fr()}</strong></li> }).collect_view()}
                 </ul>
@@ -173,6 +160,47 @@ fn landing(
                 </p>
             </section>
         </CitizenLayout>
+    }
+}
+
+/// The login form. FranceConnect's button is the official DSFR markup with its mandatory help link
+/// opening in a new window (identity.md §1.6); CSAM's is a plain button of our theme with CSAM's
+/// own help link, never a look-alike of FranceConnect's.
+fn login_button(service: &ServiceHeader, channel: crate::domain::Channel) -> impl IntoView + use<> {
+    let action = format!("/auth/{}/login", service.municipality_slug);
+    let hidden = view! {
+        <input type="hidden" name="service" value=service.slug.clone() />
+        <input type="hidden" name="src" value=channel.as_str() />
+    };
+    match service.login {
+        LoginBrand::FranceConnect => view! {
+            <form method="post" action=action class="fr-connect-group">
+                {hidden}
+                <button class="fr-connect" type="submit">
+                    <span class="fr-connect__login">"S’identifier avec"</span>
+                    " "
+                    <span class="fr-connect__brand">"FranceConnect"</span>
+                </button>
+                <p>
+                    <a href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que FranceConnect ? - nouvelle fenêtre">
+                        "Qu’est-ce que FranceConnect ?"
+                    </a>
+                </p>
+            </form>
+        }
+        .into_any(),
+        LoginBrand::Csam => view! {
+            <form method="post" action=action class="csam-group">
+                {hidden}
+                <button class="button csam-button" type="submit">"Se connecter avec eID ou itsme (CSAM)"</button>
+                <p>
+                    <a href="https://www.csam.be/" target="_blank" rel="noopener" title="Qu’est-ce que CSAM ? - nouvelle fenêtre">
+                        "Qu’est-ce que CSAM ?"
+                    </a>
+                </p>
+            </form>
+        }
+        .into_any(),
     }
 }
 
@@ -468,7 +496,7 @@ fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl Int
                 }}
             </p>
             <form method="post" action=format!("/auth/{}/logout", service.municipality_slug)>
-                <button type="submit" class="button button--secondary">"Se déconnecter de FranceConnect"</button>
+                <button type="submit" class="button button--secondary">{format!("Se déconnecter de {}", service.login.name())}</button>
             </form>
         </CitizenLayout>
     }
@@ -480,7 +508,7 @@ pub fn LoggedOutView() -> impl IntoView {
     view! {
         <CitizenLayout title="Déconnexion" municipality="i-CLEFS">
             <h1>"Vous êtes déconnecté"</h1>
-            <p>"Votre session FranceConnect est terminée sur ce service. Vous pouvez fermer cette page."</p>
+            <p>"Votre session d'identification est terminée sur ce service. Vous pouvez fermer cette page."</p>
         </CitizenLayout>
     }
 }

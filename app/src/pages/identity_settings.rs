@@ -4,7 +4,7 @@
 
 use super::admin::{AdminHeader, admin_error};
 use crate::{
-    providers::types::{CUSTOM, DEMO, ENVIRONMENTS, ProviderSettings},
+    providers::types::{CUSTOM, DEMO, ENVIRONMENTS, FAS_CUSTOM, ProviderSettings},
     ui::{
         AdminLayout, ErrorSummary, Feedback,
         feedback::{labelled_input, use_feedback},
@@ -71,7 +71,7 @@ fn page(
         })
         .collect_view();
     // The secret is never sent back to the browser, not even after a refused post.
-    let issuer = if s.environment == CUSTOM {
+    let issuer = if s.environment == CUSTOM || s.environment == FAS_CUSTOM {
         s.issuer.clone()
     } else {
         String::new()
@@ -80,7 +80,7 @@ fn page(
     let secret_help = if s.has_secret {
         "Un secret est enregistré (chiffré) ; il n'est jamais affiché. Laissez vide pour le conserver."
     } else {
-        "Fourni par FranceConnect avec l'identifiant. Il est enregistré chiffré et n'est jamais affiché."
+        "Fourni avec l'identifiant par le fournisseur d'identité. Il est enregistré chiffré et n'est jamais affiché."
     };
     let status = if s.configured {
         format!(
@@ -101,13 +101,13 @@ fn page(
     view! {
         <AdminLayout title="Connexion des citoyens" municipality=header.municipality user=header.user>
             <h1>"Connexion des citoyens"</h1>
-            <p class="lead">"Les citoyens s'identifient avec FranceConnect. La commune obtient son identifiant et son secret en déclarant i-CLEFS comme fournisseur de service dans l'espace partenaires de FranceConnect."</p>
+            <p class="lead">"Les citoyens s'identifient avec FranceConnect (communes françaises) ou avec CSAM — eID ou itsme — (communes belges). La commune obtient son identifiant et son secret en déclarant i-CLEFS comme fournisseur de service dans l'espace partenaires du fournisseur."</p>
             {saved.then(|| view! { <p class="notice notice--success" role="status">"Réglages enregistrés."</p> })}
             <p class="status-line">{status}</p>
 
             <section aria-labelledby="urls-title" class="card">
-                <h2 id="urls-title">"Adresses à déclarer auprès de FranceConnect"</h2>
-                <p>"Copiez-les telles quelles dans l'espace partenaires : FranceConnect refuse toute adresse qui diffère d'un caractère."</p>
+                <h2 id="urls-title">"Adresses à déclarer auprès du fournisseur d'identité"</h2>
+                <p>"Copiez-les telles quelles dans l'espace partenaires : FranceConnect comme CSAM refusent toute adresse qui diffère d'un caractère."</p>
                 <div class="field">
                     <label for="callback-url">"URL de redirection de connexion (redirect_uri)"</label>
                     <input type="text" id="callback-url" readonly value=callback.clone() spellcheck="false" />
@@ -133,10 +133,10 @@ fn page(
                                 {options}
                             </fieldset>
                             {labelled_input(&feedback, "issuer", "Adresse de l'émetteur (seulement pour « Autre adresse »)",
-                                "Par exemple https://oidc.franceconnect.gouv.fr/api/v2 : l'adresse avant /.well-known/openid-configuration.",
+                                "Par exemple https://oidc.franceconnect.gouv.fr/api/v2 ou https://idp.iamfas.belgium.be/fas/oauth2 : l'adresse avant /.well-known/openid-configuration.",
                                 "url", issuer, None)}
                             {labelled_input(&feedback, "client_id", "Identifiant client (client_id)",
-                                "Fourni par FranceConnect pour cet environnement (les clés d'un environnement ne marchent pas dans un autre).",
+                                "Fourni par le fournisseur pour cet environnement (les clés d'un environnement ne marchent pas dans un autre).",
                                 "text", client_id, None)}
                             {labelled_input(&feedback, "client_secret", "Secret client (client_secret)", secret_help, "password", String::new(), None)}
                             <div class="actions"><button type="submit" class="button">"Enregistrer"</button></div>
@@ -151,7 +151,7 @@ fn page(
             {s.configured.then(|| view! {
                 <section aria-labelledby="test-title" class="card">
                     <h2 id="test-title">"Tester la connexion"</h2>
-                    <p>"Vérifie que l'adresse enregistrée répond comme FranceConnect v2 : document de découverte, émetteur, signatures, clés publiques."</p>
+                    <p>"Vérifie que l'adresse enregistrée répond comme le fournisseur choisi l'exige : document de découverte, émetteur, authentification du client, signatures, niveau de garantie, clés publiques."</p>
                     <form method="get" action="/admin/identite">
                         <input type="hidden" name="test" value="1" />
                         <button type="submit" class="button button--secondary">"Tester la connexion"</button>

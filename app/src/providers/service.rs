@@ -1,6 +1,6 @@
 //! Reading, checking and saving the municipality's identity provider settings.
 
-use super::types::{CUSTOM, DEMO, Environment, ProviderSettings, environment};
+use super::types::{CUSTOM, DEMO, Environment, FAS_CUSTOM, ProviderSettings, environment};
 use crate::{
     auth::CurrentAdmin,
     db::entities::identity_provider_config,
@@ -28,8 +28,15 @@ fn environment_of(state: &AppState, row: &identity_provider_config::Model) -> &'
     }
     super::types::ENVIRONMENTS
         .into_iter()
-        .find(|e| !e.issuer.is_empty() && e.issuer == row.issuer)
-        .map_or(CUSTOM, |e| e.key)
+        .find(|e| !e.issuer.is_empty() && e.issuer == row.issuer && e.preset == row.preset)
+        .map_or(
+            if row.preset == "fas" {
+                FAS_CUSTOM
+            } else {
+                CUSTOM
+            },
+            |e| e.key,
+        )
 }
 
 async fn current_row(
@@ -51,8 +58,9 @@ pub async fn page(
     let row = current_row(state, admin).await?;
     let report = match (&row, test) {
         (Some(r), true) => {
-            let acr = crate::identity::ProviderPreset::find(&r.preset).and_then(|p| p.acr_value);
-            Some(state.oidc.diagnose(&r.issuer, acr).await)
+            let preset = crate::identity::ProviderPreset::find(&r.preset)
+                .unwrap_or(crate::identity::presets::FRANCECONNECT);
+            Some(state.oidc.diagnose(&r.issuer, &preset).await)
         }
         _ => None,
     };
@@ -155,11 +163,11 @@ pub async fn save(
     if env.is_none() {
         errors.push((
             "environment".to_owned(),
-            "Choisissez l'environnement FranceConnect.".to_owned(),
+            "Choisissez le fournisseur d'identité et son environnement.".to_owned(),
         ));
     }
     let issuer = match env {
-        Some(e) if e.key == CUSTOM => parse_issuer(value("issuer"), mode)
+        Some(e) if e.issuer.is_empty() && e.key != DEMO => parse_issuer(value("issuer"), mode)
             .map_err(|m| errors.push(("issuer".to_owned(), m)))
             .ok(),
         Some(e) if e.key == DEMO => Some(demo_issuer(state)),
@@ -174,7 +182,8 @@ pub async fn save(
         Ok(None) if existing.is_none() => {
             errors.push((
                 "client_secret".to_owned(),
-                "Saisissez le secret client (client_secret) fourni par FranceConnect.".to_owned(),
+                "Saisissez le secret client (client_secret) fourni par le fournisseur d'identité."
+                    .to_owned(),
             ));
             None
         }

@@ -15,10 +15,12 @@ pub struct Environment {
 }
 
 pub const CUSTOM: &str = "custom";
+pub const FAS_CUSTOM: &str = "fas-custom";
 pub const DEMO: &str = "demo";
 
-/// FranceConnect v2's environments (identity.md §1.1), then a custom issuer, then the demo.
-pub const ENVIRONMENTS: [Environment; 5] = [
+/// FranceConnect v2's environments (identity.md §1.1), Belgium's FAS/CSAM (§3.1), a custom
+/// issuer of either family, then the demo.
+pub const ENVIRONMENTS: [Environment; 8] = [
     Environment {
         key: "fc-production",
         label: "FranceConnect – production",
@@ -42,6 +44,24 @@ pub const ENVIRONMENTS: [Environment; 5] = [
         label: "Autre adresse (fournisseur conforme à FranceConnect v2)",
         issuer: "",
         preset: "franceconnect",
+    },
+    Environment {
+        key: "fas-production",
+        label: "CSAM / FAS (Belgique, eID et itsme) – production",
+        issuer: "https://idp.iamfas.belgium.be/fas/oauth2",
+        preset: "fas",
+    },
+    Environment {
+        key: "fas-integration",
+        label: "CSAM / FAS (Belgique) – intégration",
+        issuer: "https://idp.iamfas.int.belgium.be/fas/oauth2",
+        preset: "fas",
+    },
+    Environment {
+        key: FAS_CUSTOM,
+        label: "Autre adresse (fournisseur conforme à CSAM / FAS)",
+        issuer: "",
+        preset: "fas",
     },
     Environment {
         key: DEMO,

@@ -251,7 +251,10 @@ pub async fn callback(
         sub: login.sub,
         acr: login.acr,
         authenticated_at: login.authenticated_at,
-        identity: crate::domain::CertifiedIdentity::from_userinfo(&login.userinfo, &granted),
+        identity: crate::domain::CertifiedIdentity::from_userinfo(
+            &cfg.preset.to_franceconnect_shape(&login.userinfo, &granted),
+            &granted,
+        ),
         granted,
         id_token: login.id_token,
         last_reference: None,

@@ -61,8 +61,12 @@ async fn the_owner_configures_the_provider_and_citizens_log_in_through_it() {
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        unknown.body.contains("Choisissez l&#x27;environnement")
-            || unknown.body.contains("Choisissez l'environnement")
+        unknown
+            .body
+            .contains("Choisissez le fournisseur d&#x27;identité et son environnement")
+            || unknown
+                .body
+                .contains("Choisissez le fournisseur d'identité et son environnement")
     );
     assert_eq!(config_rows(&app).await, before);
 
@@ -127,6 +131,43 @@ async fn the_owner_configures_the_provider_and_citizens_log_in_through_it() {
         tested.body
     );
     assert!(!tested.body.contains("Échec"));
+
+    // The same FranceConnect-shaped provider declared as CSAM / FAS: the test says the client
+    // authentication does not fit (FAS needs HTTP Basic; this one takes the secret in the body).
+    let saved = owner
+        .post(
+            "/admin/identite",
+            &[
+                ("environment", "fas-custom"),
+                ("issuer", &issuer),
+                ("client_id", "demo-client"),
+                ("client_secret", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let tested = owner.get("/admin/identite?test=1").await;
+    assert!(
+        tested.body.contains("2 point(s) en échec"),
+        "{}",
+        tested.body
+    );
+    assert!(tested.body.contains("Authentification du client"));
+    assert!(tested.body.contains("HTTP Basic (client_secret_basic)"));
+    // …and that it offers no FAS assurance level.
+    assert!(
+        tested
+            .body
+            .contains("ne propose pas le niveau urn:be:fedict:iam:fas:Level450")
+    );
+    // The citizen page now shows CSAM's button, not FranceConnect's.
+    let landing = app.browser().get(&service).await;
+    assert!(
+        landing
+            .body
+            .contains("Se connecter avec eID ou itsme (CSAM)")
+    );
+    assert!(!landing.body.contains("fr-connect__brand"));
 }
 
 #[tokio::test]
