@@ -4,7 +4,7 @@
 // stand-in's own spec runs, so the provider can be checked before the app builds.
 import { defineConfig, type Project } from '@playwright/test';
 import { execSync } from 'node:child_process';
-import { APP_URL, FC_ISSUER, SERVER_CMD, SMTP_CMD, SMTP_PORT } from './tests/support/env';
+import { APP_URL, FAS_ISSUER, FC_ISSUER, SERVER_CMD, SMTP_CMD, SMTP_PORT } from './tests/support/env';
 
 const chromium = process.env.CHROMIUM_PATH
   || execSync('command -v chromium || command -v chromium-browser', { shell: '/bin/sh' }).toString().trim();
@@ -33,6 +33,18 @@ export default defineConfig({
     {
       command: 'node oidc/fc-provider.mjs',
       url: `${FC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: 'node oidc/fas-provider.mjs',
+      url: `${FAS_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: 'node oidc/proconnect-provider.mjs',
+      url: 'http://127.0.0.1:4300/api/v2/.well-known/openid-configuration',
       reuseExistingServer: false,
       timeout: 30_000,
     },

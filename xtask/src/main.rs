@@ -346,7 +346,9 @@ fn e2e(root: &Path, python: &Path) -> Result<()> {
         "env ICLEFS_SMTP_URL=smtp://127.0.0.1:2626 ICLEFS_LISTEN=127.0.0.1:3100 ICLEFS_PUBLIC_URL=http://127.0.0.1:3100 \
          DATABASE_URL=sqlite://{data}/e2e.db?mode=rwc ICLEFS_DATA_DIR={data} \
          LEPTOS_SITE_ROOT={site} ICLEFS_SEED_ADMIN_PASSWORD=demo-admin-password-2026 \
-         ICLEFS_SEED_FC_ISSUER=http://127.0.0.1:4100/api/v2 {bin}",
+         ICLEFS_SEED_FC_ISSUER=http://127.0.0.1:4100/api/v2 \
+         ICLEFS_PROCONNECT_ISSUER=http://127.0.0.1:4300/api/v2 ICLEFS_PROCONNECT_CLIENT_ID=e2e-proconnect-client \
+         ICLEFS_PROCONNECT_CLIENT_SECRET=e2e-proconnect-secret-0123456789 {bin}",
         data = data.display(),
         site = site_root(root).display(),
         bin = server_binary(root).display(),
@@ -356,7 +358,9 @@ fn e2e(root: &Path, python: &Path) -> Result<()> {
         Command::new("npx")
             .args(["playwright", "test"])
             .current_dir(&dir)
-            .env("ICLEFS_E2E_SERVER_CMD", server_cmd)
+            // The same binary and environment run operator commands (`… municipality add`).
+            .env("ICLEFS_E2E_CLI_CMD", &server_cmd)
+            .env("ICLEFS_E2E_SERVER_CMD", &server_cmd)
             .env("ICLEFS_E2E_SMTP_CMD", smtp_cmd)
             .env("ICLEFS_E2E_MAIL_LOG", mail_log),
     )

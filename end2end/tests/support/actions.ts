@@ -28,12 +28,14 @@ export interface CreateServiceOptions {
   checkAccessibility?: boolean;
   /** Identity claims to ask for, by label (default: birth name, given names, birth date). */
   claims?: string[];
+  /** The municipality's slug in the published path (default: the seeded `demo`). */
+  municipality?: string;
 }
 
 /**
  * From the dashboard: creates the library service of the first journey (birth name, given names
  * and birth date from FranceConnect; a required short text and a single choice), publishes it and
- * returns its public path, /s/demo/<slug>.
+ * returns its public path, /s/<municipality>/<slug>.
  */
 export async function createLibraryService(page: Page, title: string, options: CreateServiceOptions = {}): Promise<string> {
   const axe = options.checkAccessibility ? () => expectNoAxeViolations(page) : async () => {};
@@ -58,7 +60,7 @@ export async function createLibraryService(page: Page, title: string, options: C
   await expect(statusBadge(page)).toHaveText('En ligne');
   const href = await page.getByRole('link', { name: 'Ouvrir le service' }).getAttribute('href');
   const path = new URL(href ?? '', page.url()).pathname;
-  expect(path).toMatch(/^\/s\/demo\/[a-z0-9-]+$/);
+  expect(path).toMatch(new RegExp(`^/s/${options.municipality ?? 'demo'}/[a-z0-9-]+$`));
   await axe();
   return path;
 }
