@@ -72,6 +72,7 @@ pub async fn seed_if_empty(
         password_hash: Set(hash),
         created_at: Set(now),
         last_login_at: Set(None),
+        proconnect_sub: Set(None),
     }
     .insert(&txn)
     .await?;

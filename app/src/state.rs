@@ -39,6 +39,8 @@ pub struct Settings {
     pub admin_idle_minutes: i64,
     /// Where webhooks may be sent (public HTTPS only unless explicitly widened).
     pub webhook_targets: crate::webhooks::target::TargetPolicy,
+    /// The instance's ProConnect client for agents, when configured.
+    pub proconnect: Option<crate::identity::ProviderConfig>,
 }
 
 impl Settings {

@@ -14,6 +14,7 @@ mod m20261122_000006_add_inbox_tools;
 mod m20261202_000007_add_submission_counts;
 mod m20261202_000008_add_api_tokens;
 mod m20261202_000009_add_webhooks;
+mod m20261202_000010_add_agent_login;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_add_submission_counts::Migration),
             Box::new(m20261202_000008_add_api_tokens::Migration),
             Box::new(m20261202_000009_add_webhooks::Migration),
+            Box::new(m20261202_000010_add_agent_login::Migration),
         ]
     }
 }

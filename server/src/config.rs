@@ -94,6 +94,20 @@ pub struct Config {
         default_value_t = false
     )]
     pub webhook_allow_private_targets: bool,
+    /// ProConnect issuer for agents' optional login (e.g.
+    /// `https://auth.agentconnect.gouv.fr/api/v2`); without it, agents use their password only.
+    /// One ProConnect client serves the whole instance.
+    #[arg(long, env = "ICLEFS_PROCONNECT_ISSUER")]
+    pub proconnect_issuer: Option<String>,
+    #[arg(long, env = "ICLEFS_PROCONNECT_CLIENT_ID", default_value = "")]
+    pub proconnect_client_id: String,
+    #[arg(
+        long,
+        env = "ICLEFS_PROCONNECT_CLIENT_SECRET",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub proconnect_client_secret: String,
 }
 
 /// The command line: the server by default, or an operator task.

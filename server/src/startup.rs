@@ -76,6 +76,24 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         } else {
             TargetPolicy::PublicOnly
         },
+        proconnect: match &config.proconnect_issuer {
+            Some(issuer) if !issuer.trim().is_empty() => {
+                if config.proconnect_client_id.is_empty()
+                    || config.proconnect_client_secret.is_empty()
+                {
+                    anyhow::bail!(
+                        "ICLEFS_PROCONNECT_ISSUER needs ICLEFS_PROCONNECT_CLIENT_ID and ICLEFS_PROCONNECT_CLIENT_SECRET"
+                    );
+                }
+                Some(app::identity::ProviderConfig {
+                    preset: app::identity::presets::PROCONNECT,
+                    issuer: issuer.trim().trim_end_matches('/').to_owned(),
+                    client_id: config.proconnect_client_id.clone(),
+                    client_secret: config.proconnect_client_secret.clone(),
+                })
+            }
+            _ => None,
+        },
     });
     let db = app::db::connect_and_migrate(&config.database_url)
         .await

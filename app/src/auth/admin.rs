@@ -66,6 +66,16 @@ pub async fn open_session<C: ConnectionTrait>(
     settings: &Settings,
     user: &admin_user::Model,
 ) -> AppResult<http::HeaderValue> {
+    open_session_with(db, settings, user, serde_json::json!({})).await
+}
+
+/// Like [`open_session`], keeping `data` with the session (the ProConnect id_token for logout).
+pub async fn open_session_with<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    user: &admin_user::Model,
+    data: serde_json::Value,
+) -> AppResult<http::HeaderValue> {
     let membership = admin_membership::Entity::find()
         .filter(admin_membership::Column::AdminUserId.eq(user.id))
         .one(db)
@@ -77,7 +87,7 @@ pub async fn open_session<C: ConnectionTrait>(
         SessionKind::Admin,
         Some(membership.municipality_id),
         Some(user.id),
-        serde_json::json!({}),
+        data,
     )
     .await
 }

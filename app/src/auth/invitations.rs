@@ -115,6 +115,7 @@ pub async fn invite(
         password_hash: Set(String::new()),
         created_at: Set(now),
         last_login_at: Set(None),
+        proconnect_sub: Set(None),
     }
     .insert(&txn)
     .await

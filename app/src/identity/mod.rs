@@ -82,6 +82,18 @@ pub struct ProviderConfig {
     pub client_secret: String,
 }
 
+/// The secret never reaches a log, even through `{:?}`.
+impl std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderConfig")
+            .field("preset", &self.preset.key)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish()
+    }
+}
+
 /// What a verified login yields.
 #[derive(Debug, Clone)]
 pub struct VerifiedLogin {
@@ -469,9 +481,13 @@ impl OidcClients {
         for scope in cfg.preset.scopes_for(claims) {
             request = request.add_scope(Scope::new(scope));
         }
-        if let Some(acr) = cfg.preset.acr_value {
-            request =
-                request.add_auth_context_value(AuthenticationContextClass::new(acr.to_owned()));
+        match (cfg.preset.acr_claims_request, cfg.preset.acr_value) {
+            (Some(claims), _) => request = request.add_extra_param("claims", claims),
+            (None, Some(acr)) => {
+                request =
+                    request.add_auth_context_value(AuthenticationContextClass::new(acr.to_owned()));
+            }
+            (None, None) => {}
         }
         let (url, _, _) = request.url();
         Ok(url)

@@ -41,8 +41,12 @@ pub struct ProviderPreset {
     /// Stored in `identity_provider_configs.preset`.
     pub key: &'static str,
     pub label: &'static str,
-    /// `acr_values` sent at authorization and the minimum accepted back (FranceConnect: `eidas1`).
+    /// The minimum assurance level accepted back (FranceConnect: `eidas1`), sent as
+    /// `acr_values` unless `acr_claims_request` says how this provider wants it asked.
     pub acr_value: Option<&'static str>,
+    /// ProConnect refuses `acr_values` (any unknown parameter is an error there): the level is
+    /// asked through the `claims` parameter instead, with this JSON.
+    pub acr_claims_request: Option<&'static str>,
     /// FranceConnect refuses HTTP Basic; FAS requires it.
     pub client_secret_basic: bool,
     /// Shown in the locked identity block ("Certifié par FranceConnect").
@@ -106,6 +110,7 @@ pub const FRANCECONNECT: ProviderPreset = ProviderPreset {
     key: "franceconnect",
     label: "FranceConnect",
     acr_value: Some("eidas1"),
+    acr_claims_request: None,
     client_secret_basic: false,
     certified_by: "FranceConnect",
     brand: Brand::FranceConnect,
@@ -117,6 +122,7 @@ pub const FAS: ProviderPreset = ProviderPreset {
     key: "fas",
     label: "CSAM (FAS) – eID ou itsme",
     acr_value: Some("urn:be:fedict:iam:fas:Level450"),
+    acr_claims_request: None,
     client_secret_basic: true,
     certified_by: "CSAM (eID ou itsme)",
     brand: Brand::Csam,
@@ -128,12 +134,41 @@ pub const DEMO: ProviderPreset = ProviderPreset {
     key: "demo",
     label: "Fournisseur d'identité de démonstration",
     acr_value: Some("eidas1"),
+    acr_claims_request: None,
     client_secret_basic: false,
     certified_by: "FranceConnect",
     brand: Brand::FranceConnect,
     claims: &FC_CLAIMS,
 };
 
+/// ProConnect claims for agents: the professional email, given name and usual name.
+const PROCONNECT_CLAIMS: [ClaimMapping; 3] = [
+    same_name(IdentityClaim::Email, "email"),
+    same_name(IdentityClaim::GivenName, "given_name"),
+    ClaimMapping {
+        claim: IdentityClaim::FamilyName,
+        scope: "usual_name",
+        source: ClaimSource::Field("usual_name"),
+    },
+];
+
+/// ProConnect, the State's federation for public agents (identity.md §2): the optional login of
+/// the console. One client for the whole instance, not per municipality; it is not offered to
+/// citizens (not in [`ALL`]).
+pub const PROCONNECT: ProviderPreset = ProviderPreset {
+    key: "proconnect",
+    label: "ProConnect",
+    acr_value: Some("eidas1"),
+    acr_claims_request: Some(
+        r#"{"id_token":{"acr":{"essential":true,"values":["eidas1","eidas1-mfa","eidas2","eidas3"]}}}"#,
+    ),
+    client_secret_basic: false,
+    certified_by: "ProConnect",
+    brand: Brand::FranceConnect,
+    claims: &PROCONNECT_CLAIMS,
+};
+
+/// The presets a municipality can choose for its citizens.
 pub const ALL: [ProviderPreset; 3] = [FRANCECONNECT, FAS, DEMO];
 
 impl ProviderPreset {
@@ -214,8 +249,14 @@ impl ProviderPreset {
             ["eidas", "urn:be:fedict:iam:fas:Level"]
                 .into_iter()
                 .find_map(|family| {
-                    acr.strip_prefix(family)
-                        .and_then(|n| n.parse::<u16>().ok())
+                    // `eidas1-mfa` is level 1 (with a second factor).
+                    let rest = acr.strip_prefix(family)?;
+                    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    let suffix_ok = rest.len() == digits.len() || rest == format!("{digits}-mfa");
+                    digits
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|_| suffix_ok)
                         .map(|n| (family, n))
                 })
         }
@@ -244,6 +285,9 @@ mod tests {
         // A level of another family never counts.
         assert!(!FAS.acr_satisfies("eidas3"));
         assert!(!FRANCECONNECT.acr_satisfies("urn:be:fedict:iam:fas:Level500"));
+        assert!(PROCONNECT.acr_satisfies("eidas1-mfa"));
+        assert!(!PROCONNECT.acr_satisfies("eidas0-mfa"));
+        assert!(!PROCONNECT.acr_satisfies("eidas1-other"));
     }
 
     #[test]

@@ -141,10 +141,31 @@ pub fn LoginView() -> impl IntoView {
         .map(|m| vec![("email".to_owned(), m)])
         .unwrap_or_default();
     let email = feedback.value("email").unwrap_or_default();
+    #[cfg(feature = "ssr")]
+    let proconnect =
+        use_context::<crate::state::AppState>().is_some_and(|s| s.settings.proconnect.is_some());
+    #[cfg(not(feature = "ssr"))]
+    let proconnect = false;
     view! {
         <PlainLayout title="Connexion agent">
             <h1>"Connexion à l'administration"</h1>
             <ErrorSummary errors=summary />
+            // ProConnect first, separated by "ou", as the button's rules ask (identity.md §1.6).
+            {proconnect.then(|| view! {
+                <form method="post" action="/admin/proconnect/login" class="fr-connect-group">
+                    <button class="fr-connect fr-connect--pro" type="submit">
+                        <span class="fr-connect__login">"S’identifier avec"</span>
+                        " "
+                        <span class="fr-connect__brand">"ProConnect"</span>
+                    </button>
+                    <p>
+                        <a href="https://www.proconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que ProConnect ? - nouvelle fenêtre">
+                            "Qu’est-ce que ProConnect ?"
+                        </a>
+                    </p>
+                </form>
+                <p class="separator">"ou"</p>
+            })}
             <form method="post" action="/admin/login" class="form form--narrow">
                 <div class="field">
                     <label for="email">"Adresse électronique"</label>

@@ -159,6 +159,7 @@ pub async fn create(state: &AppState, input: &NewMunicipality) -> Result<Created
         password_hash: Set(String::new()),
         created_at: Set(now),
         last_login_at: Set(None),
+        proconnect_sub: Set(None),
     }
     .insert(&txn)
     .await

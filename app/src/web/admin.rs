@@ -118,14 +118,103 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Byte
     }
 }
 
+/// Ends the agent's session here, then at ProConnect when the session came from there.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let data = session::load(&state.db, &state.settings, &headers, SessionKind::Admin)
+        .await
+        .ok()
+        .flatten()
+        .map(|s| s.data);
+    let provider_logout = match &data {
+        Some(d) => auth::proconnect::logout_url(&state, d).await,
+        None => None,
+    };
     match session::destroy(&state.db, &state.settings, &headers, SessionKind::Admin).await {
         Ok(cookie) => {
-            let mut response = see_other("/admin/login");
+            let target =
+                provider_logout.map_or_else(|| "/admin/login".to_owned(), |u| u.to_string());
+            let mut response = see_other(&target);
             response.headers_mut().append(header::SET_COOKIE, cookie);
             response
         }
         Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+/// Refused ProConnect login: the login page again, with the reason.
+async fn proconnect_refused(
+    state: &AppState,
+    headers: &HeaderMap,
+    error: &auth::proconnect::AgentLoginError,
+) -> Response {
+    tracing::warn!(error = %error, "ProConnect login refused");
+    let feedback = Feedback {
+        errors: vec![("form".to_owned(), error.message_fr())],
+        ..Feedback::default()
+    };
+    let status = match error {
+        auth::proconnect::AgentLoginError::NoAccount(_) => StatusCode::FORBIDDEN,
+        auth::proconnect::AgentLoginError::Identity(
+            crate::identity::IdentityError::Unavailable(_),
+        ) => StatusCode::BAD_GATEWAY,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    rerender(state, headers, "/admin/login", feedback, status).await
+}
+
+/// "S'identifier avec ProConnect": to ProConnect, with the state bound to this browser.
+pub async fn proconnect_login(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if state.settings.proconnect.is_none() {
+        return error_page(&state, &headers, AppError::NotFound).await;
+    }
+    match auth::proconnect::start(&state).await {
+        Ok((url, oidc_state)) => {
+            let mut response = see_other(url.as_str());
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session::cookie(
+                    &state.settings,
+                    auth::proconnect::STATE_COOKIE,
+                    &oidc_state,
+                    auth::proconnect::LOGIN_MINUTES * 60,
+                ),
+            );
+            response
+        }
+        Err(e) => proconnect_refused(&state, &headers, &e).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ProConnectCallback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// ProConnect's redirect back.
+pub async fn proconnect_callback(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<ProConnectCallback>,
+    headers: HeaderMap,
+) -> Response {
+    if state.settings.proconnect.is_none() {
+        return error_page(&state, &headers, AppError::NotFound).await;
+    }
+    let cookie_state = session::read_cookie(&headers, auth::proconnect::STATE_COOKIE);
+    let back = auth::proconnect::Callback {
+        state: query.state.as_deref(),
+        cookie_state: cookie_state.as_deref(),
+        code: query.code.as_deref(),
+        error: query.error.as_deref(),
+    };
+    match auth::proconnect::finish(&state, back).await {
+        Ok((_, cookie)) => {
+            let mut response = see_other("/admin");
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(e) => proconnect_refused(&state, &headers, &e).await,
     }
 }
 

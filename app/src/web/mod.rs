@@ -153,6 +153,11 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/admin/login", post(admin::login))
         .route("/admin/logout", post(admin::logout))
+        .route("/admin/proconnect/login", post(admin::proconnect_login))
+        .route(
+            "/admin/proconnect/callback",
+            get(admin::proconnect_callback),
+        )
         .route("/admin/services", post(admin::create_service))
         .route("/admin/services/{id}/fields", post(admin::add_field))
         .route(

@@ -85,6 +85,9 @@ impl TestApp {
             seed_fc_client_id: String::new(),
             seed_fc_client_secret: String::new(),
             webhook_allow_private_targets: false,
+            proconnect_issuer: None,
+            proconnect_client_id: String::new(),
+            proconnect_client_secret: String::new(),
         };
         adjust(&mut config);
         let built = server::startup::build(&config).await.expect("build app");
@@ -173,6 +176,7 @@ impl TestApp {
             password_hash: Set(password_auth::generate_hash(ADMIN_PASSWORD)),
             created_at: Set(now),
             last_login_at: Set(None),
+            proconnect_sub: Set(None),
         }
         .insert(&self.db)
         .await

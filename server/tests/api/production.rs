@@ -58,6 +58,9 @@ async fn production_mode_requires_a_secret_key_and_smtp() {
         seed_fc_client_id: String::new(),
         seed_fc_client_secret: String::new(),
         webhook_allow_private_targets: false,
+        proconnect_issuer: None,
+        proconnect_client_id: String::new(),
+        proconnect_client_secret: String::new(),
     };
     let error = server::startup::build(&config)
         .await

@@ -12,6 +12,8 @@ pub struct Model {
     pub password_hash: String,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// The ProConnect identity this account is bound to (set at its first ProConnect login).
+    pub proconnect_sub: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

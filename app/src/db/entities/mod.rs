@@ -4,6 +4,7 @@
 pub mod admin_invitation;
 pub mod admin_membership;
 pub mod admin_user;
+pub mod agent_auth_request;
 pub mod api_idempotency_key;
 pub mod api_token;
 pub mod auth_request;
