@@ -13,6 +13,7 @@ pub mod citizen;
 pub mod distribution;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod inbox;
 pub mod notifications;
 pub mod pages;
@@ -50,7 +51,8 @@ use leptos_router::{
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="fr">
+        // `lang` is set by each layout through leptos_meta's <Html> (citizen pages in fr, en or nl).
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

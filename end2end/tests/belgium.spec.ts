@@ -74,6 +74,19 @@ test('a Belgian town: CSAM / FAS configured in the console, eID login, register-
   await expect(citizen.getByText('la commune reçoit de CSAM (eID ou itsme) uniquement')).toBeVisible();
   await expectNoAxeViolations(citizen);
 
+  // Dutch and English, from the language switch (links: no JavaScript needed), then back.
+  const languages = citizen.getByRole('navigation', { name: 'Langue' });
+  await languages.getByRole('link', { name: 'Nederlands' }).click();
+  await expect(citizen.locator('html')).toHaveAttribute('lang', 'nl');
+  await expect(citizen.getByRole('heading', { name: 'Uw aanvraag starten' })).toBeVisible();
+  await expect(citizen.getByRole('button', { name: 'Aanmelden met eID of itsme (CSAM)' })).toBeVisible();
+  await expectNoAxeViolations(citizen);
+  await citizen.getByRole('navigation', { name: 'Taal' }).getByRole('link', { name: 'English' }).click();
+  await expect(citizen.getByRole('heading', { name: 'Start your request' })).toBeVisible();
+  await expectNoAxeViolations(citizen);
+  await citizen.getByRole('navigation', { name: 'Language' }).getByRole('link', { name: 'Français' }).click();
+  await expect(citizen.locator('html')).toHaveAttribute('lang', 'fr');
+
   await csam.click();
   await citizen.getByLabel('Lecteur de carte eID').check();
   await citizen.getByRole('button', { name: 'Se connecter' }).click();

@@ -175,6 +175,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
             state.clone(),
             app::web::distribution::count_visits,
         ))
+        .layer(middleware::from_fn(app::web::i18n::remember_choice))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             app::web::security::csrf,

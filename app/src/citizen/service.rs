@@ -5,6 +5,7 @@ use super::types::{
     ConfirmationPage, FormPage, IdentityLine, LandingPage, LoginBrand, RecapLine, RecapPage,
     ServiceHeader,
 };
+use crate::i18n::{Lang, catalogue as t};
 use crate::{
     auth::{CitizenSession, session},
     crypto::random_bytes,
@@ -51,7 +52,12 @@ impl Resolved {
         claims_of(&self.revision.identity_claims)
     }
 
-    pub fn header(&self, settings_mode: Mode) -> ServiceHeader {
+    /// The language this municipality offers that the request asks for.
+    pub fn lang(&self, headers: &HeaderMap) -> Lang {
+        crate::web::i18n::request_lang(headers, Lang::offered(&self.municipality.country))
+    }
+
+    pub fn header(&self, settings_mode: Mode, headers: &HeaderMap) -> ServiceHeader {
         let preset = self
             .provider
             .as_ref()
@@ -77,6 +83,8 @@ impl Resolved {
                 Some(crate::identity::presets::Brand::Csam) => LoginBrand::Csam,
                 _ => LoginBrand::FranceConnect,
             },
+            lang: self.lang(headers),
+            langs: Lang::offered(&self.municipality.country).to_vec(),
             demo: settings_mode == Mode::Demo && preset.is_some_and(|p| p.key == "demo"),
         }
     }
@@ -143,6 +151,19 @@ pub fn provider_config(
     })
 }
 
+/// The request's language for municipality `m` (for messages built outside a page's data).
+pub async fn lang_of(state: &AppState, headers: &HeaderMap, m: &str) -> Lang {
+    let country = municipality::Entity::find()
+        .filter(municipality::Column::Slug.eq(m))
+        .one(&state.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|row| row.country)
+        .unwrap_or_default();
+    crate::web::i18n::request_lang(headers, Lang::offered(&country))
+}
+
 pub async fn landing(
     state: &AppState,
     headers: &HeaderMap,
@@ -155,20 +176,24 @@ pub async fn landing(
         .await?
         .is_some();
     Ok(LandingPage {
-        service: r.header(state.settings.mode),
+        service: r.header(state.settings.mode, headers),
         logged_in,
         identity_configured: r.provider.is_some(),
         channel,
     })
 }
 
-fn identity_lines(citizen: &CitizenSession, claims: &[IdentityClaim]) -> Vec<IdentityLine> {
+fn identity_lines(
+    citizen: &CitizenSession,
+    claims: &[IdentityClaim],
+    lang: Lang,
+) -> Vec<IdentityLine> {
     claims
         .iter()
         .map(|c| IdentityLine {
             claim: *c,
-            label: c.label_fr().to_owned(),
-            value: citizen.identity.display(*c),
+            label: c.label(lang).to_owned(),
+            value: citizen.identity.display_in(*c, lang),
         })
         .collect()
 }
@@ -189,12 +214,12 @@ pub async fn require_citizen(
     Ok((sid, citizen))
 }
 
-fn ensure_open(r: &Resolved) -> AppResult<()> {
+fn ensure_open(r: &Resolved, headers: &HeaderMap) -> AppResult<()> {
     if r.state.accepts_submissions() {
         Ok(())
     } else {
         Err(AppError::Conflict(
-            "Ce service est fermé : il n'accepte plus de nouvelles demandes. Contactez la mairie pour toute question.".to_owned(),
+            t::CLOSED_NOTICE.get(r.lang(headers)).to_owned(),
         ))
     }
 }
@@ -225,7 +250,7 @@ pub async fn form(
     errors: Vec<FieldError>,
 ) -> AppResult<FormPage> {
     let r = resolve(&state.db, m, s).await?;
-    ensure_open(&r)?;
+    ensure_open(&r, headers)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     let answers = find_draft(&state.db, &r, &citizen.sub)
         .await?
@@ -233,9 +258,9 @@ pub async fn form(
         .map(|d| raw_answers(&d))
         .unwrap_or_default();
     Ok(FormPage {
-        identity: identity_lines(&citizen, &r.claims()),
+        identity: identity_lines(&citizen, &r.claims(), r.lang(headers)),
         fields: revision_fields(&state.db, r.revision.id).await?,
-        service: r.header(state.settings.mode),
+        service: r.header(state.settings.mode, headers),
         answers,
         errors,
     })
@@ -269,7 +294,7 @@ pub async fn save_form(
     posted: &[(String, String)],
 ) -> Result<(), SaveError> {
     let r = resolve(&state.db, m, s).await?;
-    ensure_open(&r)?;
+    ensure_open(&r, headers)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     // The identity is certified: a post that tries to carry identity values is tampering.
     if posted
@@ -290,7 +315,7 @@ pub async fn save_form(
         }
     }
     upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
-    validate_answers(&fields, &raw)
+    validate_answers(&fields, &raw, r.lang(headers))
         .map(|_| ())
         .map_err(SaveError::Invalid)
 }
@@ -345,24 +370,26 @@ pub async fn recap(
     s: &str,
 ) -> AppResult<RecapPage> {
     let r = resolve(&state.db, m, s).await?;
-    ensure_open(&r)?;
+    ensure_open(&r, headers)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     let fields = revision_fields(&state.db, r.revision.id).await?;
     let d = find_draft(&state.db, &r, &citizen.sub)
         .await?
         .ok_or(AppError::NotFound)?;
-    let values = validate_answers(&fields, &raw_answers(&d)).map_err(|_| AppError::NotFound)?;
+    let lang = r.lang(headers);
+    let values =
+        validate_answers(&fields, &raw_answers(&d), lang).map_err(|_| AppError::NotFound)?;
     Ok(RecapPage {
-        identity: identity_lines(&citizen, &r.claims()),
+        identity: identity_lines(&citizen, &r.claims(), r.lang(headers)),
         answers: fields
             .iter()
             .map(|f| RecapLine {
                 stable_id: f.stable_id,
                 label: f.label.clone(),
-                value: f.display_answer(values.get(&f.stable_id)),
+                value: f.display_answer_in(values.get(&f.stable_id), lang),
             })
             .collect(),
-        service: r.header(state.settings.mode),
+        service: r.header(state.settings.mode, headers),
     })
 }
 
@@ -381,22 +408,20 @@ pub async fn submit(
     s: &str,
 ) -> AppResult<SubmitOutcome> {
     let r = resolve(&state.db, m, s).await?;
-    ensure_open(&r)?;
+    ensure_open(&r, headers)?;
     let (sid, mut citizen) = require_citizen(state, headers, &r).await?;
     let fields = revision_fields(&state.db, r.revision.id).await?;
     let Some(d) = find_draft(&state.db, &r, &citizen.sub).await? else {
         return match citizen.last_reference.clone() {
             Some(reference) => Ok(SubmitOutcome::AlreadySent(reference)),
             None => Err(AppError::Validation(
-                "Aucune demande en cours : remplissez d'abord le formulaire.".to_owned(),
+                t::NO_DRAFT.get(r.lang(headers)).to_owned(),
             )),
         };
     };
-    let values = validate_answers(&fields, &raw_answers(&d)).map_err(|errors| {
-        AppError::Validation(format!(
-            "Le formulaire contient {} erreur(s) : corrigez-les avant l'envoi.",
-            errors.len()
-        ))
+    let lang = r.lang(headers);
+    let values = validate_answers(&fields, &raw_answers(&d), lang).map_err(|errors| {
+        AppError::Validation(t::FORM_HAS_ERRORS.with(lang, &[("count", &errors.len().to_string())]))
     })?;
 
     let reference = SubmissionReference::from_random(random_bytes());
@@ -544,7 +569,7 @@ pub async fn confirmation(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ConfirmationPage {
-        service: r.header(state.settings.mode),
+        service: r.header(state.settings.mode, headers),
         reference,
         email_sent_to: citizen
             .identity

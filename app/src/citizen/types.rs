@@ -19,6 +19,10 @@ pub struct ServiceHeader {
     pub certified_by: String,
     /// Which login button and wording the landing page shows.
     pub login: LoginBrand,
+    /// The language of the page, among those the municipality offers.
+    pub lang: crate::i18n::Lang,
+    /// Every language the municipality offers (the language switch).
+    pub langs: Vec<crate::i18n::Lang>,
     /// Shown when the instance runs on the demo identity provider.
     pub demo: bool,
 }
@@ -33,10 +37,13 @@ pub enum LoginBrand {
 
 impl LoginBrand {
     /// The provider's name in sentences ("Identifiez-vous avec …").
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::FranceConnect => "FranceConnect",
-            Self::Csam => "CSAM (eID ou itsme)",
+    pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (Self::FranceConnect, _) => "FranceConnect",
+            (Self::Csam, Lang::Fr) => "CSAM (eID ou itsme)",
+            (Self::Csam, Lang::En) => "CSAM (eID or itsme)",
+            (Self::Csam, Lang::Nl) => "CSAM (eID of itsme)",
         }
     }
 }

@@ -53,16 +53,23 @@ impl IdentityClaim {
     }
 
     pub fn label_fr(self) -> &'static str {
+        self.label(crate::i18n::Lang::Fr)
+    }
+
+    /// The claim's name for a reader of `lang`.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::catalogue as t;
         match self {
-            Self::FamilyName => "Nom de naissance",
-            Self::GivenName => "Prénoms",
-            Self::Birthdate => "Date de naissance",
-            Self::Gender => "Sexe",
-            Self::Birthplace => "Lieu de naissance",
-            Self::Birthcountry => "Pays de naissance",
-            Self::PreferredUsername => "Nom d'usage",
-            Self::Email => "Adresse électronique",
+            Self::FamilyName => t::FAMILY_NAME,
+            Self::GivenName => t::GIVEN_NAME,
+            Self::Birthdate => t::BIRTHDATE,
+            Self::Gender => t::GENDER,
+            Self::Birthplace => t::BIRTHPLACE,
+            Self::Birthcountry => t::BIRTHCOUNTRY,
+            Self::PreferredUsername => t::USAGE_NAME,
+            Self::Email => t::EMAIL,
         }
+        .get(lang)
     }
 
     /// Plain-French help for the admin: what the claim is and when to ask for it.

@@ -5,6 +5,7 @@
 //! `match` per behaviour (parse, display) replaces a class hierarchy.
 
 use super::DomainError;
+use crate::i18n::{Lang, catalogue as t};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -164,11 +165,11 @@ impl FieldDefinition {
     }
 
     /// Parses one raw answer. `Ok(None)` means "left empty" (allowed when not required).
-    pub fn parse_answer(&self, raw: &str) -> Result<Option<serde_json::Value>, String> {
+    pub fn parse_answer(&self, raw: &str) -> Result<Option<serde_json::Value>, AnswerError> {
         let raw = raw.trim();
         if raw.is_empty() {
             return if self.required {
-                Err("Ce champ est obligatoire.".to_owned())
+                Err(AnswerError::Required)
             } else {
                 Ok(None)
             };
@@ -176,16 +177,16 @@ impl FieldDefinition {
         let value = match self.kind {
             FieldKind::ShortText => {
                 if raw.chars().count() > MAX_SHORT_TEXT_CHARS {
-                    return Err(format!("{MAX_SHORT_TEXT_CHARS} caractères au plus."));
+                    return Err(AnswerError::TooLong(MAX_SHORT_TEXT_CHARS));
                 }
                 if raw.contains(['\n', '\r']) {
-                    return Err("Ce champ tient sur une seule ligne.".to_owned());
+                    return Err(AnswerError::OneLine);
                 }
                 serde_json::Value::String(raw.to_owned())
             }
             FieldKind::LongText => {
                 if raw.chars().count() > MAX_LONG_TEXT_CHARS {
-                    return Err(format!("{MAX_LONG_TEXT_CHARS} caractères au plus."));
+                    return Err(AnswerError::TooLong(MAX_LONG_TEXT_CHARS));
                 }
                 serde_json::Value::String(raw.replace("\r\n", "\n"))
             }
@@ -199,10 +200,7 @@ impl FieldDefinition {
                             && !raw.contains(char::is_whitespace)
                     });
                 if !valid {
-                    return Err(
-                        "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."
-                            .to_owned(),
-                    );
+                    return Err(AnswerError::BadEmail);
                 }
                 serde_json::Value::String(raw.to_owned())
             }
@@ -212,36 +210,41 @@ impl FieldDefinition {
                     Ok(n) if n.is_finite() && normalized.len() <= 30 => {
                         serde_json::Number::from_f64(n)
                             .map(serde_json::Value::Number)
-                            .ok_or_else(|| "Saisissez un nombre.".to_owned())?
+                            .ok_or(AnswerError::BadNumber)?
                     }
-                    _ => return Err("Saisissez un nombre, par exemple 12 ou 3,5.".to_owned()),
+                    _ => return Err(AnswerError::BadNumber),
                 }
             }
             FieldKind::Date => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
                 Ok(d) => serde_json::Value::String(d.format("%Y-%m-%d").to_string()),
-                Err(_) => return Err("Saisissez une date valide (jj/mm/aaaa).".to_owned()),
+                Err(_) => return Err(AnswerError::BadDate),
             },
             FieldKind::SingleChoice => {
                 if !self.options.iter().any(|o| o == raw) {
-                    return Err("Choisissez une des options proposées.".to_owned());
+                    return Err(AnswerError::BadChoice);
                 }
                 serde_json::Value::String(raw.to_owned())
             }
             FieldKind::YesNo => match raw {
                 "oui" => serde_json::Value::Bool(true),
                 "non" => serde_json::Value::Bool(false),
-                _ => return Err("Répondez par oui ou par non.".to_owned()),
+                _ => return Err(AnswerError::BadYesNo),
             },
         };
         Ok(Some(value))
     }
 
-    /// How a stored answer reads in the recap, the inbox and emails.
+    /// How a stored answer reads in the inbox, exports and emails (French).
     pub fn display_answer(&self, value: Option<&serde_json::Value>) -> String {
+        self.display_answer_in(value, Lang::Fr)
+    }
+
+    /// How a stored answer reads for a reader of `lang` (the citizen's recap).
+    pub fn display_answer_in(&self, value: Option<&serde_json::Value>, lang: Lang) -> String {
         match (self.kind, value) {
-            (_, None) | (_, Some(serde_json::Value::Null)) => "Non renseigné".to_owned(),
+            (_, None) | (_, Some(serde_json::Value::Null)) => t::NOT_ANSWERED.get(lang).to_owned(),
             (FieldKind::YesNo, Some(serde_json::Value::Bool(b))) => {
-                if *b { "Oui" } else { "Non" }.to_owned()
+                if *b { t::YES } else { t::NO }.get(lang).to_owned()
             }
             (FieldKind::Date, Some(serde_json::Value::String(s))) => {
                 super::identity::display_birthdate(s)
@@ -277,6 +280,41 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Why an answer was refused; worded in the citizen's language by [`AnswerError::message`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerError {
+    Required,
+    /// More characters than the limit.
+    TooLong(usize),
+    OneLine,
+    BadEmail,
+    BadNumber,
+    BadDate,
+    BadChoice,
+    BadYesNo,
+}
+
+impl AnswerError {
+    pub fn message(self, lang: Lang) -> String {
+        match self {
+            Self::Required => t::REQUIRED.get(lang).to_owned(),
+            Self::TooLong(max) => t::TOO_LONG.with(lang, &[("max", &max.to_string())]),
+            Self::OneLine => t::ONE_LINE.get(lang).to_owned(),
+            Self::BadEmail => t::BAD_EMAIL.get(lang).to_owned(),
+            Self::BadNumber => t::BAD_NUMBER.get(lang).to_owned(),
+            Self::BadDate => t::BAD_DATE.get(lang).to_owned(),
+            Self::BadChoice => t::BAD_CHOICE.get(lang).to_owned(),
+            Self::BadYesNo => t::BAD_YES_NO.get(lang).to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Fr))
+    }
+}
+
 /// The raw text the citizen typed, kept even when invalid so that nothing is lost.
 pub type RawAnswers = BTreeMap<Uuid, String>;
 
@@ -285,6 +323,7 @@ pub type RawAnswers = BTreeMap<Uuid, String>;
 pub fn validate_answers(
     fields: &[FieldDefinition],
     raw: &RawAnswers,
+    lang: Lang,
 ) -> Result<FieldValues, Vec<FieldError>> {
     let mut values = FieldValues::new();
     let mut errors = Vec::new();
@@ -298,10 +337,10 @@ pub fn validate_answers(
                 values.insert(field.stable_id, v);
             }
             Ok(None) => {}
-            Err(message) => errors.push(FieldError {
+            Err(error) => errors.push(FieldError {
                 stable_id: field.stable_id,
                 label: field.label.clone(),
-                message,
+                message: error.message(lang),
             }),
         }
     }
@@ -358,10 +397,7 @@ mod tests {
                 f.parse_answer(bad).is_err(),
                 "{kind:?} should refuse {bad:?}"
             );
-            assert_eq!(
-                f.parse_answer("  "),
-                Err("Ce champ est obligatoire.".to_owned())
-            );
+            assert_eq!(f.parse_answer("  "), Err(AnswerError::Required));
             assert_eq!(field(*kind, false, options).parse_answer(""), Ok(None));
         }
     }
@@ -371,7 +407,7 @@ mod tests {
         let a = field(FieldKind::ShortText, true, &[]);
         let b = field(FieldKind::Email, true, &[]);
         let raw = RawAnswers::from([(b.stable_id, "pas-une-adresse".to_owned())]);
-        let errors = validate_answers(&[a.clone(), b.clone()], &raw)
+        let errors = validate_answers(&[a.clone(), b.clone()], &raw, Lang::Fr)
             .err()
             .unwrap_or_default();
         assert_eq!(errors.len(), 2);
@@ -379,7 +415,10 @@ mod tests {
             (a.stable_id, "x".to_owned()),
             (b.stable_id, "a@b.fr".to_owned()),
         ]);
-        assert_eq!(validate_answers(&[a, b], &ok).map(|v| v.len()), Ok(2));
+        assert_eq!(
+            validate_answers(&[a, b], &ok, Lang::Nl).map(|v| v.len()),
+            Ok(2)
+        );
     }
 
     #[test]

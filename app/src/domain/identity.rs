@@ -50,24 +50,32 @@ impl CertifiedIdentity {
         format!("{given} {family}").trim().to_owned()
     }
 
-    /// The value as a person should read it (dates in French order, gender spelled out).
+    /// The value as a French reader should read it (dates in French order, gender spelled out).
     pub fn display(&self, claim: IdentityClaim) -> String {
+        self.display_in(claim, crate::i18n::Lang::Fr)
+    }
+
+    /// The value for a reader of `lang` (dates stay day/month/year, as in all three languages).
+    pub fn display_in(&self, claim: IdentityClaim, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::catalogue as t;
         let raw = self.get(claim).unwrap_or_default();
         match claim {
             IdentityClaim::Birthdate => display_birthdate(raw),
             IdentityClaim::Gender => match raw {
-                "male" => "Masculin".to_owned(),
-                "female" => "Féminin".to_owned(),
-                _ => "Non précisé".to_owned(),
-            },
-            IdentityClaim::Birthplace if raw.is_empty() => "Né(e) à l'étranger".to_owned(),
+                "male" => t::MALE,
+                "female" => t::FEMALE,
+                _ => t::UNSPECIFIED,
+            }
+            .get(lang)
+            .to_owned(),
+            IdentityClaim::Birthplace if raw.is_empty() => t::BORN_ABROAD.get(lang).to_owned(),
+            IdentityClaim::PreferredUsername if raw.is_empty() => t::NONE.get(lang).to_owned(),
+            _ if raw.is_empty() => t::NOT_PROVIDED.get(lang).to_owned(),
             // FranceConnect sends INSEE codes; people read names (the code stays, for agents).
             #[cfg(feature = "ssr")]
             IdentityClaim::Birthplace => named(raw, super::cog::commune_name(raw)),
             #[cfg(feature = "ssr")]
             IdentityClaim::Birthcountry => named(raw, super::cog::country_name(raw)),
-            IdentityClaim::PreferredUsername if raw.is_empty() => "Aucun".to_owned(),
-            _ if raw.is_empty() => "Non communiqué".to_owned(),
             _ => raw.to_owned(),
         }
     }

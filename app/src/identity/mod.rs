@@ -53,23 +53,19 @@ pub enum IdentityError {
 impl IdentityError {
     /// The sentence shown to the citizen (no technical detail: those go to the logs).
     pub fn message_fr(&self) -> &'static str {
+        self.message(crate::i18n::Lang::Fr)
+    }
+
+    pub fn message(&self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::catalogue as t;
         match self {
-            Self::Unavailable(_) => {
-                "Le service d'identification ne répond pas pour le moment. Réessayez dans quelques minutes."
-            }
-            Self::Denied(_) => {
-                "La connexion a été annulée. Vous pouvez réessayer quand vous le souhaitez."
-            }
-            Self::BadState => {
-                "Cette tentative de connexion a expiré ou n'a pas été lancée depuis ce navigateur. Recommencez la connexion."
-            }
-            Self::TokenExchange(_) | Self::IdToken(_) | Self::UserInfo(_) => {
-                "Votre identité n'a pas pu être vérifiée. Aucune donnée n'a été enregistrée ; recommencez la connexion."
-            }
-            Self::NotConfigured => {
-                "Cette commune n'a pas encore activé la connexion par FranceConnect."
-            }
+            Self::Unavailable(_) => t::IDP_UNAVAILABLE,
+            Self::Denied(_) => t::IDP_DENIED,
+            Self::BadState => t::IDP_BAD_STATE,
+            Self::TokenExchange(_) | Self::IdToken(_) | Self::UserInfo(_) => t::IDP_REFUSED,
+            Self::NotConfigured => t::IDP_NOT_CONFIGURED,
         }
+        .get(lang)
     }
 }
 

@@ -8,6 +8,7 @@ use crate::{
     },
     domain::{FieldDefinition, FieldKind},
     error::AppError,
+    i18n::{Lang, catalogue as t},
     ui::{CitizenLayout, ErrorSummary, feedback::use_feedback},
 };
 use leptos::prelude::*;
@@ -66,7 +67,7 @@ fn citizen_error(error: AppError, m: &str, s: &str) -> AnyView {
         return ().into_any();
     }
     view! {
-        <CitizenLayout title=error.title_fr() municipality="i-CLEFS">
+        <CitizenLayout title=error.title_fr() municipality="i-CLEFS" lang=Lang::Fr>
             <ErrorBlock error />
         </CitizenLayout>
     }
@@ -103,24 +104,26 @@ fn landing(
     let path = service_path(&service);
     let open = service.state.accepts_submissions();
     let claims = service.claims.clone();
+    let l = service.lang;
+    let provider = service.login.name(l);
     view! {
-        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
+        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
             <h1>{service.title.clone()}</h1>
             {(!service.description.is_empty())
                 .then(|| view! { <p class="lead">{service.description.clone()}</p> })}
             {notice.map(|message| view! { <p class="notice" role="status">{message}</p> })}
             {login_error.map(|message| view! {
                 <div class="notice notice--error" role="alert">
-                    <h2>"La connexion n'a pas abouti"</h2>
+                    <h2>{t::LOGIN_FAILED_TITLE.get(l)}</h2>
                     <p>{message}</p>
-                    <p>"Vous pouvez réessayer avec le bouton ci-dessous."</p>
+                    <p>{t::LOGIN_RETRY.get(l)}</p>
                 </div>
             })}
             {if !open {
                 view! {
                     <div class="notice notice--warning">
-                        <h2>"Ce service est fermé"</h2>
-                        <p>"Il n'accepte plus de nouvelles demandes. Pour toute question, contactez la mairie : "
+                        <h2>{t::CLOSED_TITLE.get(l)}</h2>
+                        <p>{t::CLOSED_TEXT.get(l)}
                             <a href=format!("mailto:{}", service.contact_email)>{service.contact_email.clone()}</a>
                         </p>
                     </div>
@@ -129,18 +132,18 @@ fn landing(
             } else if !page.identity_configured {
                 view! {
                     <p class="notice notice--warning">
-                        {format!("La connexion par {} n'est pas encore activée pour cette commune.", service.login.name())}
+                        {t::LOGIN_NOT_CONFIGURED.with(l, &[("provider", provider)])}
                     </p>
                 }
                 .into_any()
             } else {
                 view! {
                     <section class="card" aria-labelledby="start-title">
-                        <h2 id="start-title">"Commencer la démarche"</h2>
-                        <p>{format!("Identifiez-vous avec {} : votre identité sera remplie et certifiée automatiquement.", service.login.name())}</p>
+                        <h2 id="start-title">{t::START_TITLE.get(l)}</h2>
+                        <p>{t::START_TEXT.with(l, &[("provider", provider)])}</p>
                         {page.logged_in.then(|| view! {
-                            <p><a class="button" href=format!("{path}/formulaire")>"Continuer ma demande"</a></p>
-                            <p class="separator">"ou"</p>
+                            <p><a class="button" href=format!("{path}/formulaire")>{t::CONTINUE_REQUEST.get(l)}</a></p>
+                            <p class="separator">{t::OR.get(l)}</p>
                         })}
                         {login_button(&service, page.channel)}
                     </section>
@@ -148,14 +151,13 @@ fn landing(
                 .into_any()
             }}
             <section aria-labelledby="data-title">
-                <h2 id="data-title">"Données utilisées"</h2>
-                <p>{format!("Pour ce service, la commune reçoit de {} uniquement :", service.login.name())}</p>
+                <h2 id="data-title">{t::DATA_TITLE.get(l)}</h2>
+                <p>{t::DATA_INTRO.with(l, &[("provider", provider)])}</p>
                 <ul>
-                    {claims.into_iter().map(|c| view! { <li><strong>{c.label_fr()}</strong></li> }).collect_view()}
+                    {claims.into_iter().map(|c| view! { <li><strong>{c.label(l)}</strong></li> }).collect_view()}
                 </ul>
                 <p>
-                    "Responsable du traitement : " {service.municipality_name.clone()}
-                    ". Vos données servent uniquement à traiter votre demande. Pour exercer vos droits (accès, rectification, effacement), écrivez à "
+                    {t::PRIVACY.with(l, &[("municipality", &service.municipality_name)])}
                     <a href=format!("mailto:{}", service.contact_email)>{service.contact_email.clone()}</a> "."
                 </p>
             </section>
@@ -172,9 +174,11 @@ fn login_button(service: &ServiceHeader, channel: crate::domain::Channel) -> imp
         <input type="hidden" name="service" value=service.slug.clone() />
         <input type="hidden" name="src" value=channel.as_str() />
     };
+    let l = service.lang;
     match service.login {
+        // The official button's wording may not change: French whatever the page's language.
         LoginBrand::FranceConnect => view! {
-            <form method="post" action=action class="fr-connect-group">
+            <form method="post" action=action class="fr-connect-group" lang="fr">
                 {hidden}
                 <button class="fr-connect" type="submit">
                     <span class="fr-connect__login">"S’identifier avec"</span>
@@ -192,10 +196,10 @@ fn login_button(service: &ServiceHeader, channel: crate::domain::Channel) -> imp
         LoginBrand::Csam => view! {
             <form method="post" action=action class="csam-group">
                 {hidden}
-                <button class="button csam-button" type="submit">"Se connecter avec eID ou itsme (CSAM)"</button>
+                <button class="button csam-button" type="submit">{t::CSAM_BUTTON.get(l)}</button>
                 <p>
-                    <a href="https://www.csam.be/" target="_blank" rel="noopener" title="Qu’est-ce que CSAM ? - nouvelle fenêtre">
-                        "Qu’est-ce que CSAM ?"
+                    <a href="https://www.csam.be/" target="_blank" rel="noopener" title=format!("{} - {}", t::CSAM_HELP.get(l), t::NEW_WINDOW.get(l))>
+                        {t::CSAM_HELP.get(l)}
                     </a>
                 </p>
             </form>
@@ -204,12 +208,14 @@ fn login_button(service: &ServiceHeader, channel: crate::domain::Channel) -> imp
     }
 }
 
-fn identity_block(lines: Vec<IdentityLine>, certified_by: String) -> impl IntoView {
+fn identity_block(lines: Vec<IdentityLine>, service: &ServiceHeader) -> impl IntoView + use<> {
+    let l = service.lang;
+    let provider = service.login.name(l);
     view! {
         <section class="identity" aria-labelledby="identity-title identity-badge">
-            <h2 id="identity-title">"Votre identité"</h2>
-            <p id="identity-badge" class="badge">{format!("Certifié par {certified_by}")}</p>
-            <p class="hint">"Ces informations viennent de l'État et ne peuvent pas être modifiées ici."</p>
+            <h2 id="identity-title">{t::IDENTITY_TITLE.get(l)}</h2>
+            <p id="identity-badge" class="badge">{t::CERTIFIED_BY.with(l, &[("provider", provider)])}</p>
+            <p class="hint">{t::IDENTITY_LOCKED.with(l, &[("provider", provider)])}</p>
             <dl class="identity__list">
                 {lines
                     .into_iter()
@@ -263,32 +269,33 @@ fn form_page(page: FormPage) -> impl IntoView {
             )
         })
         .collect();
+    let l = service.lang;
     let title = if summary.is_empty() {
         service.title.clone()
     } else {
-        format!("Erreur – {}", service.title)
+        t::ERROR_TITLE_PREFIX.with(l, &[("title", &service.title)])
     };
     let errors = page.errors.clone();
     let answers = page.answers.clone();
     view! {
-        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
-            <p class="step">"Étape 1 sur 2 – Votre demande"</p>
+        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
+            <p class="step">{t::STEP_FORM.get(l)}</p>
             <h1>{service.title.clone()}</h1>
-            <ErrorSummary errors=summary />
-            {identity_block(page.identity, service.certified_by.clone())}
+            <ErrorSummary errors=summary lang=l />
+            {identity_block(page.identity, &service)}
             <form method="post" action=format!("{path}/formulaire") novalidate="novalidate" class="form">
-                <p class="hint">"Les champs marqués d'un astérisque (*) sont obligatoires."</p>
+                <p class="hint">{t::REQUIRED_HINT.get(l)}</p>
                 {page
                     .fields
                     .into_iter()
                     .map(|field| {
                         let error = errors.iter().find(|e| e.stable_id == field.stable_id).map(|e| e.message.clone());
                         let value = answers.get(&field.stable_id).cloned().unwrap_or_default();
-                        field_input(field, value, error)
+                        field_input(field, value, error, l)
                     })
                     .collect_view()}
                 <div class="actions">
-                    <button type="submit" class="button">"Continuer"</button>
+                    <button type="submit" class="button">{t::CONTINUE.get(l)}</button>
                 </div>
             </form>
         </CitizenLayout>
@@ -296,7 +303,12 @@ fn form_page(page: FormPage) -> impl IntoView {
 }
 
 /// One question, as the kind of input that fits it.
-pub fn field_input(field: FieldDefinition, value: String, error: Option<String>) -> AnyView {
+pub fn field_input(
+    field: FieldDefinition,
+    value: String,
+    error: Option<String>,
+    lang: Lang,
+) -> AnyView {
     let name = field.input_name();
     let help_id = format!("{name}-help");
     let error_id = format!("{name}-error");
@@ -324,7 +336,10 @@ pub fn field_input(field: FieldDefinition, value: String, error: Option<String>)
     match field.kind {
         FieldKind::SingleChoice | FieldKind::YesNo => {
             let options: Vec<(String, String)> = if field.kind == FieldKind::YesNo {
-                vec![("oui".into(), "Oui".into()), ("non".into(), "Non".into())]
+                vec![
+                    ("oui".into(), t::YES.get(lang).into()),
+                    ("non".into(), t::NO.get(lang).into()),
+                ]
             } else {
                 field.options.iter().map(|o| (o.clone(), o.clone())).collect()
             };
@@ -419,14 +434,15 @@ pub fn RecapView() -> impl IntoView {
 fn recap_page(page: RecapPage) -> impl IntoView {
     let service = page.service;
     let path = service_path(&service);
+    let l = service.lang;
     view! {
-        <CitizenLayout title=format!("Vérification – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
-            <p class="step">"Étape 2 sur 2 – Vérification"</p>
-            <h1>"Vérifiez votre demande"</h1>
+        <CitizenLayout title=t::RECAP_TITLE.with(l, &[("title", &service.title)]) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
+            <p class="step">{t::STEP_RECAP.get(l)}</p>
+            <h1>{t::RECAP_HEADING.get(l)}</h1>
             <p class="lead">{service.title.clone()}</p>
-            {identity_block(page.identity, service.certified_by.clone())}
+            {identity_block(page.identity, &service)}
             <section aria-labelledby="answers-title">
-                <h2 id="answers-title">"Vos réponses"</h2>
+                <h2 id="answers-title">{t::YOUR_ANSWERS.get(l)}</h2>
                 <dl class="recap">
                     {page
                         .answers
@@ -438,7 +454,7 @@ fn recap_page(page: RecapPage) -> impl IntoView {
                                     <dt>{a.label.clone()}</dt>
                                     <dd>{a.value}</dd>
                                     <dd class="recap__edit">
-                                        <a href=edit>"Modifier" <span class="sr-only">{format!(" : {}", a.label)}</span></a>
+                                        <a href=edit>{t::EDIT.get(l)} <span class="sr-only">{format!(" : {}", a.label)}</span></a>
                                     </dd>
                                 </div>
                             }
@@ -448,13 +464,13 @@ fn recap_page(page: RecapPage) -> impl IntoView {
             </section>
             <div class="actions actions--split">
                 <form method="post" action=format!("{path}/envoyer")>
-                    <button type="submit" class="button">"Envoyer ma demande"</button>
+                    <button type="submit" class="button">{t::SEND.get(l)}</button>
                 </form>
                 <form method="post" action=format!("{path}/abandonner")>
-                    <button type="submit" class="button button--secondary">"Abandonner"</button>
+                    <button type="submit" class="button button--secondary">{t::DISCARD.get(l)}</button>
                 </form>
             </div>
-            <p class="hint">"« Abandonner » efface vos réponses : rien ne sera envoyé à la mairie."</p>
+            <p class="hint">{t::DISCARD_HINT.get(l)}</p>
         </CitizenLayout>
     }
 }
@@ -481,22 +497,23 @@ pub fn ConfirmationView() -> impl IntoView {
 
 fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl IntoView {
     let service = page.service;
+    let l = service.lang;
     view! {
-        <CitizenLayout title=format!("Demande envoyée – {}", service.title) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone()>
+        <CitizenLayout title=t::SENT_TITLE.with(l, &[("title", &service.title)]) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
             {notice.map(|n| view! { <p class="notice notice--warning" role="alert">{n}</p> })}
             <div class="notice notice--success">
-                <h1>"Demande envoyée"</h1>
-                <p>{format!("{} a bien reçu votre demande « {} ».", service.municipality_name, service.title)}</p>
-                <p class="reference-line">"Votre référence : " <strong id="reference">{page.reference.clone()}</strong></p>
+                <h1>{t::SENT_HEADING.get(l)}</h1>
+                <p>{t::SENT_TEXT.with(l, &[("municipality", &service.municipality_name), ("title", &service.title)])}</p>
+                <p class="reference-line">{t::YOUR_REFERENCE.get(l)} <strong id="reference">{page.reference.clone()}</strong></p>
             </div>
             <p>
                 {match page.email_sent_to {
-                    Some(email) => format!("Un accusé de réception vous est envoyé à l'adresse {email}."),
-                    None => "Notez cette référence : elle vous sera demandée pour tout échange avec la mairie.".to_owned(),
+                    Some(email) => t::RECEIPT_SENT.with(l, &[("email", &email)]),
+                    None => t::KEEP_REFERENCE.get(l).to_owned(),
                 }}
             </p>
             <form method="post" action=format!("/auth/{}/logout", service.municipality_slug)>
-                <button type="submit" class="button button--secondary">{format!("Se déconnecter de {}", service.login.name())}</button>
+                <button type="submit" class="button button--secondary">{t::LOGOUT_FROM.with(l, &[("provider", service.login.name(l))])}</button>
             </form>
         </CitizenLayout>
     }
@@ -505,10 +522,17 @@ fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl Int
 /// Shown after the identity provider has ended the session.
 #[component]
 pub fn LoggedOutView() -> impl IntoView {
+    // No municipality data here: the language comes from the cookie or the browser.
+    #[cfg(feature = "ssr")]
+    let l = crate::web::request_context()
+        .map(|(_, headers)| crate::web::i18n::request_lang(&headers, &Lang::ALL))
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let l = Lang::Fr;
     view! {
-        <CitizenLayout title="Déconnexion" municipality="i-CLEFS">
-            <h1>"Vous êtes déconnecté"</h1>
-            <p>"Votre session d'identification est terminée sur ce service. Vous pouvez fermer cette page."</p>
+        <CitizenLayout title=t::LOGGED_OUT_TITLE.get(l) municipality="i-CLEFS" lang=l>
+            <h1>{t::LOGGED_OUT_HEADING.get(l)}</h1>
+            <p>{t::LOGGED_OUT_TEXT.get(l)}</p>
         </CitizenLayout>
     }
 }

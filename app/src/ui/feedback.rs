@@ -42,11 +42,16 @@ pub fn use_feedback() -> Feedback {
 
 /// The list of errors at the top of a form; each entry links to its field.
 #[component]
-pub fn ErrorSummary(errors: Vec<(String, String)>) -> impl IntoView {
+pub fn ErrorSummary(
+    errors: Vec<(String, String)>,
+    /// Citizen pages pass theirs; the console is French.
+    #[prop(optional)]
+    lang: crate::i18n::Lang,
+) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
             <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-                <h2 id="error-summary-title">"Le formulaire contient des erreurs"</h2>
+                <h2 id="error-summary-title">{crate::i18n::catalogue::ERROR_SUMMARY.get(lang)}</h2>
                 <ul>
                     {errors
                         .into_iter()

@@ -1,10 +1,12 @@
 //! Page frames: the citizen frame (no script at all) and the admin console frame (which loads the
 //! islands bundle).
 
+use crate::i18n::{Lang, catalogue as t};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Html, Title};
 
-/// Frame of every citizen page: skip link, municipality header, main landmark, footer.
+/// Frame of every citizen page: skip link, municipality header with the language switch, main
+/// landmark, footer. `lang` sets `<html lang>`; `langs` are the municipality's languages.
 #[component]
 pub fn CitizenLayout(
     #[prop(into)] title: String,
@@ -13,24 +15,52 @@ pub fn CitizenLayout(
     /// Municipality slug: loads its colours (`/theme/{slug}.css`).
     #[prop(optional)]
     theme: Option<String>,
+    #[prop(optional)] lang: Lang,
+    #[prop(optional)] langs: Vec<Lang>,
     children: Children,
 ) -> impl IntoView {
+    let here = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let switch = (langs.len() > 1).then(|| {
+        view! {
+            <nav class="lang-switch" aria-label=t::LANGUAGE.get(lang)>
+                <ul>
+                    {langs
+                        .iter()
+                        .map(|l| {
+                            let current = (*l == lang).then_some("true");
+                            view! {
+                                <li>
+                                    <a href=format!("{here}?lang={}", l.code()) lang=l.code() hreflang=l.code() aria-current=current>
+                                        {l.name()}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        }
+    });
     view! {
+        <Html {..} lang=lang.code() />
         <Title text=escape_raw_text(&format!("{title} – {municipality}")) />
         {theme.map(|slug| view! { <leptos_meta::Stylesheet href=format!("/theme/{slug}.css") /> })}
-        <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+        <a class="skip-link" href="#contenu">{t::SKIP_LINK.get(lang)}</a>
         {demo
             .then(|| {
                 view! {
-                    <p class="demo-banner" role="note">
-                        "Démonstration : l'identité est fournie par un fournisseur de test, aucune donnée réelle."
-                    </p>
+                    <p class="demo-banner" role="note">{t::DEMO_BANNER.get(lang)}</p>
                 }
             })}
         <header class="site-header">
-            <div class="container">
-                <p class="site-header__municipality">{municipality}</p>
-                <p class="site-header__tagline">"Démarches en ligne"</p>
+            <div class="container site-header__row">
+                <div>
+                    <p class="site-header__municipality">{municipality}</p>
+                    <p class="site-header__tagline">{t::TAGLINE.get(lang)}</p>
+                </div>
+                {switch}
             </div>
         </header>
         <main id="contenu" class="container main" tabindex="-1">
@@ -38,7 +68,7 @@ pub fn CitizenLayout(
         </main>
         <footer class="site-footer">
             <div class="container">
-                <p>"Service proposé avec i-CLEFS – identité certifiée par l'État."</p>
+                <p>{t::FOOTER.get(lang)}</p>
             </div>
         </footer>
     }
@@ -54,6 +84,7 @@ pub fn AdminLayout(
 ) -> impl IntoView {
     let options = use_context::<LeptosOptions>();
     view! {
+        <Html {..} lang="fr" />
         <Title text=escape_raw_text(&format!("{title} – administration i-CLEFS")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header site-header--admin">
@@ -93,6 +124,7 @@ pub fn AdminLayout(
 #[component]
 pub fn PlainLayout(#[prop(into)] title: String, children: Children) -> impl IntoView {
     view! {
+        <Html {..} lang="fr" />
         <Title text=escape_raw_text(&format!("{title} – i-CLEFS")) />
         <a class="skip-link" href="#contenu">"Aller au contenu"</a>
         <header class="site-header">

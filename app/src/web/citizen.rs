@@ -48,15 +48,16 @@ async fn login_failed(
         IdentityError::Denied(_) => StatusCode::UNAUTHORIZED,
         _ => StatusCode::BAD_REQUEST,
     };
+    let lang = citizen::lang_of(state, headers, m).await;
     let feedback = Feedback {
-        errors: vec![("login".to_owned(), error.message_fr().to_owned())],
+        errors: vec![("login".to_owned(), error.message(lang).to_owned())],
         ..Feedback::default()
     };
     if service.is_empty() {
         return error_page(
             state,
             headers,
-            AppError::BadRequest(error.message_fr().to_owned()),
+            AppError::BadRequest(error.message(lang).to_owned()),
         )
         .await;
     }
@@ -392,12 +393,11 @@ pub async fn submit(
     match citizen::submit(&state, &headers, &m, &s).await {
         Ok(SubmitOutcome::Created(_)) => see_other(&format!("/s/{m}/{s}/confirmation")),
         Ok(SubmitOutcome::AlreadySent(reference)) => {
+            let lang = citizen::lang_of(&state, &headers, &m).await;
             let feedback = Feedback {
                 errors: vec![(
                     "form".to_owned(),
-                    format!(
-                        "Cette demande a déjà été envoyée (référence {reference}) : elle n'a pas été enregistrée une seconde fois."
-                    ),
+                    crate::i18n::catalogue::DUPLICATE_SEND.with(lang, &[("reference", &reference)]),
                 )],
                 ..Feedback::default()
             };
@@ -422,8 +422,12 @@ pub async fn discard(
 ) -> Response {
     match citizen::discard(&state, &headers, &m, &s).await {
         Ok(()) => {
+            let lang = citizen::lang_of(&state, &headers, &m).await;
             let feedback = Feedback {
-                errors: vec![("notice".to_owned(), "Votre demande a été abandonnée : vos réponses ont été effacées et rien n'a été envoyé.".to_owned())],
+                errors: vec![(
+                    "notice".to_owned(),
+                    crate::i18n::catalogue::DISCARDED.get(lang).to_owned(),
+                )],
                 ..Feedback::default()
             };
             // Shown with the notice style of the landing page.

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod citizen;
 pub mod distribution;
+pub mod i18n;
 pub mod inbox;
 pub mod rate_limit;
 pub mod security;

@@ -207,7 +207,7 @@ pub struct Page {
 }
 
 impl Page {
-    async fn from(response: Response) -> Self {
+    pub async fn from(response: Response) -> Self {
         let status = response.status();
         let location = response
             .headers()

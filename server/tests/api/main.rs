@@ -21,6 +21,7 @@ mod identity;
 mod inbox;
 mod isolation;
 mod journey;
+mod languages;
 mod mail;
 mod migrations;
 mod production;
