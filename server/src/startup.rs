@@ -185,6 +185,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
             app::web::rate_limit::middleware,
         ))
         .layer(middleware::from_fn(app::web::security::headers))
+        .layer(middleware::from_fn(app::web::security::server_timing))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

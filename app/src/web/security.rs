@@ -60,6 +60,19 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
 /// Private request header carrying this request's CSP nonce to the page renderer.
 pub const NONCE_HEADER: &str = "x-iclefs-csp-nonce";
 
+/// `Server-Timing: app;dur=…`: the time the request spent in the server (routing, session,
+/// queries, rendering), for browsers' developer tools and for the citizen benchmark, which
+/// separates it from the time spent queueing on the client side. A duration only, no detail.
+pub async fn server_timing(request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await;
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        response.headers_mut().insert("server-timing", v);
+    }
+    response
+}
+
 /// Headers every response gets. One CSP nonce is chosen per request (any client-sent value of
 /// the private header is replaced) and used both in the header and by the page renderer.
 pub async fn headers(mut request: Request, next: Next) -> Response {

@@ -90,7 +90,11 @@ async fn citizen_pages_speak_the_language_asked_for_among_those_offered() {
     let dutch = get_with_language(&app, &belgian, "nl-BE,nl;q=0.9,fr;q=0.5").await;
     assert!(dutch.body.contains("<html lang=\"nl\""), "{}", dutch.body);
     // No provider configured yet for this town: said in Dutch.
-    assert!(dutch.body.contains("is nog niet geactiveerd voor deze gemeente"));
+    assert!(
+        dutch
+            .body
+            .contains("is nog niet geactiveerd voor deze gemeente")
+    );
     assert!(dutch.body.contains("Gebruikte gegevens"));
     assert!(dutch.body.contains("Geboortenaam"));
     assert!(dutch.body.contains("?lang=fr") && dutch.body.contains("?lang=en"));
