@@ -62,6 +62,8 @@ pub async fn seed_if_empty(
         accent_color: Set(crate::domain::color::DEFAULT_ACCENT.to_owned()),
         mail_from: Set(None),
         notice_includes_answers: Set(false),
+        dpo_contact: Set(None),
+        retention_months: Set(24),
     }
     .insert(&txn)
     .await?;

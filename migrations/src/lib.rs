@@ -15,6 +15,7 @@ mod m20261202_000007_add_submission_counts;
 mod m20261202_000008_add_api_tokens;
 mod m20261202_000009_add_webhooks;
 mod m20261202_000010_add_agent_login;
+mod m20261202_000011_add_privacy;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_add_api_tokens::Migration),
             Box::new(m20261202_000009_add_webhooks::Migration),
             Box::new(m20261202_000010_add_agent_login::Migration),
+            Box::new(m20261202_000011_add_privacy::Migration),
         ]
     }
 }

@@ -226,6 +226,7 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
         )
         .context("building the webhook HTTP client")?,
     ));
+    tokio::spawn(app::inbox::retention::run(built.state.db.clone()));
     // The peer address feeds the rate limits (never a client-supplied header).
     axum::serve(
         listener,

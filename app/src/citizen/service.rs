@@ -85,6 +85,8 @@ impl Resolved {
             },
             lang: self.lang(headers),
             langs: Lang::offered(&self.municipality.country).to_vec(),
+            dpo_contact: self.municipality.dpo_contact.clone(),
+            retention_months: self.municipality.retention_months,
             demo: settings_mode == Mode::Demo && preset.is_some_and(|p| p.key == "demo"),
         }
     }

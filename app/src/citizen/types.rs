@@ -23,6 +23,10 @@ pub struct ServiceHeader {
     pub lang: crate::i18n::Lang,
     /// Every language the municipality offers (the language switch).
     pub langs: Vec<crate::i18n::Lang>,
+    /// GDPR information: the DPO's contact (none: the municipality's contact address) and how
+    /// long a processed request is kept.
+    pub dpo_contact: Option<String>,
+    pub retention_months: i32,
     /// Shown when the instance runs on the demo identity provider.
     pub demo: bool,
 }

@@ -13,6 +13,7 @@ pub mod color;
 pub mod field;
 pub mod identity;
 pub mod nrn;
+pub mod privacy;
 pub mod reference;
 pub mod slug;
 pub mod status;

@@ -128,6 +128,24 @@ text!(
     "Data controller: {municipality}. Your data is used only to handle your request. To exercise your rights (access, rectification, erasure), write to ",
     "Verwerkingsverantwoordelijke: {municipality}. Uw gegevens worden alleen gebruikt om uw aanvraag te behandelen. Om uw rechten uit te oefenen (inzage, verbetering, wissing), schrijft u naar ",
 );
+text!(
+    DPO_LINE,
+    "Délégué à la protection des données : ",
+    "Data protection officer: ",
+    "Functionaris voor gegevensbescherming: ",
+);
+text!(
+    RETENTION_LINE,
+    "Votre demande est conservée {months} mois après son traitement, puis effacée.",
+    "Your request is kept for {months} months after it has been handled, then erased.",
+    "Uw aanvraag wordt {months} maanden na de behandeling bewaard en daarna gewist.",
+);
+text!(
+    PURPOSE_LINE,
+    "Finalité : traiter votre demande « {title} ». Seules les données listées ci-dessus et vos réponses sont transmises à la commune.",
+    "Purpose: handling your request “{title}”. Only the data listed above and your answers are sent to the municipality.",
+    "Doel: uw aanvraag “{title}” behandelen. Alleen de hierboven vermelde gegevens en uw antwoorden worden aan de gemeente bezorgd.",
+);
 
 // ── Identity block ─────────────────────────────────────────────────────────────────────────────
 text!(

@@ -60,6 +60,17 @@ pub async fn added<C: ConnectionTrait>(
     bump(db, municipality_id, procedure_id, status, 1).await
 }
 
+/// `n` submissions of `status` were erased (retention; call inside the deleting transaction).
+pub async fn removed<C: ConnectionTrait>(
+    db: &C,
+    municipality_id: Uuid,
+    procedure_id: Uuid,
+    status: SubmissionStatus,
+    n: i64,
+) -> AppResult<()> {
+    bump(db, municipality_id, procedure_id, status, -n).await
+}
+
 /// A submission changed status (call inside the transaction of the conditional update).
 pub async fn moved<C: ConnectionTrait>(
     db: &C,

@@ -965,6 +965,8 @@ pub struct MunicipalitySettings {
     pub notification_email: String,
     pub mail_from: String,
     pub notice_includes_answers: bool,
+    pub dpo_contact: String,
+    pub retention_months: i32,
     pub agents: Vec<AgentLine>,
     pub is_owner: bool,
 }
@@ -1004,6 +1006,8 @@ pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppE
                 notification_email: m.notification_email,
                 mail_from: m.mail_from.unwrap_or_default(),
                 notice_includes_answers: m.notice_includes_answers,
+                dpo_contact: m.dpo_contact.unwrap_or_default(),
+                retention_months: m.retention_months,
                 agents,
                 is_owner: admin.is_owner(),
             },
@@ -1095,6 +1099,13 @@ fn settings_page(
                         <label for="notice_includes_answers">"Inclure le nom du demandeur et ses réponses dans l'avis envoyé à la mairie"</label>
                         <p class="hint" id="notice-help">"Par défaut l'avis ne contient qu'un lien vers la boîte de réception : le courriel n'est pas un canal sûr pour des données personnelles. Ne cochez que si vos adresses de réception sont protégées."</p>
                     </div>
+                </fieldset>
+                <fieldset class="fieldset">
+                    <legend>"Protection des données (affiché sur chaque page de service)"</legend>
+                    {labelled_input(&feedback, "dpo_contact", "Contact du délégué à la protection des données (facultatif)",
+                        "Adresse électronique, site ou adresse postale du DPO (souvent celui du centre de gestion). Vide : l'adresse de contact de la commune est indiquée.", "text", settings.dpo_contact, None)}
+                    {labelled_input(&feedback, "retention_months", "Durée de conservation des demandes traitées (en mois)",
+                        "Une demande traitée est effacée automatiquement après ce délai, avec ses réponses, son historique et ses courriels. Les demandes non traitées ne sont jamais effacées.", "number", settings.retention_months.to_string(), Some(("1".to_owned(), "120".to_owned())))}
                 </fieldset>
                 <div class="actions">
                     <button type="submit" class="button">"Enregistrer"</button>

@@ -156,10 +156,28 @@ fn landing(
                 <ul>
                     {claims.into_iter().map(|c| view! { <li><strong>{c.label(l)}</strong></li> }).collect_view()}
                 </ul>
+                <p>{t::PURPOSE_LINE.with(l, &[("title", &service.title)])}</p>
                 <p>
                     {t::PRIVACY.with(l, &[("municipality", &service.municipality_name)])}
                     <a href=format!("mailto:{}", service.contact_email)>{service.contact_email.clone()}</a> "."
                 </p>
+                {service.dpo_contact.clone().map(|dpo| {
+                    let is_email = crate::domain::privacy::DpoContact::parse(&dpo)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|d| d.is_email());
+                    view! {
+                        <p>
+                            {t::DPO_LINE.get(l)}
+                            {if is_email {
+                                view! { <a href=format!("mailto:{dpo}")>{dpo.clone()}</a> }.into_any()
+                            } else {
+                                view! { <span>{dpo.clone()}</span> }.into_any()
+                            }}
+                        </p>
+                    }
+                })}
+                <p>{t::RETENTION_LINE.with(l, &[("months", &service.retention_months.to_string())])}</p>
             </section>
         </CitizenLayout>
     }

@@ -146,6 +146,8 @@ pub async fn create(state: &AppState, input: &NewMunicipality) -> Result<Created
         accent_color: Set(DEFAULT_ACCENT.to_owned()),
         mail_from: Set(None),
         notice_includes_answers: Set(false),
+        dpo_contact: Set(None),
+        retention_months: Set(24),
     }
     .insert(&txn)
     .await

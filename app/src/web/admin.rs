@@ -470,7 +470,21 @@ pub async fn save_settings(
         .transpose()
         .map_err(|e| errors.push(("mail_from".to_owned(), e)))
         .ok();
-    let (Some(color), Some(recipients), Some(sender)) = (color, recipients, sender) else {
+    // The privacy fields too (absent: unchanged).
+    let privacy_section = form_value(&form, "retention_months").is_some();
+    let retention = form_value(&form, "retention_months")
+        .map(crate::domain::privacy::RetentionMonths::parse)
+        .transpose()
+        .map_err(|e| errors.push(("retention_months".to_owned(), e.0)))
+        .ok();
+    let dpo = crate::domain::privacy::DpoContact::parse(
+        form_value(&form, "dpo_contact").unwrap_or_default(),
+    )
+    .map_err(|e| errors.push(("dpo_contact".to_owned(), e.0)))
+    .ok();
+    let (Some(color), Some(recipients), Some(sender), Some(retention), Some(dpo)) =
+        (color, recipients, sender, retention, dpo)
+    else {
         let feedback = Feedback {
             errors,
             values: values(&form),
@@ -499,6 +513,17 @@ pub async fn save_settings(
     }
     if let Some(sender) = sender {
         update = update.col_expr(municipality::Column::MailFrom, Expr::value(sender));
+    }
+    if let (true, Some(retention)) = (privacy_section, retention) {
+        update = update
+            .col_expr(
+                municipality::Column::RetentionMonths,
+                Expr::value(i32::from(retention.months())),
+            )
+            .col_expr(
+                municipality::Column::DpoContact,
+                Expr::value(dpo.map(|d| d.as_str().to_owned())),
+            );
     }
     if mail_section {
         let with_answers = form_value(&form, "notice_includes_answers") == Some("1");

@@ -164,6 +164,8 @@ impl TestApp {
             accent_color: Set("#8a1538".to_owned()),
             mail_from: Set(None),
             notice_includes_answers: Set(false),
+            dpo_contact: Set(None),
+            retention_months: Set(24),
         }
         .insert(&self.db)
         .await

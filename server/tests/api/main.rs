@@ -25,6 +25,7 @@ mod journey;
 mod languages;
 mod mail;
 mod migrations;
+mod privacy;
 mod production;
 mod provider_settings;
 mod smtp;

@@ -18,6 +18,10 @@ pub struct Model {
     pub mail_from: Option<String>,
     /// Explicit opt-in: the agents' notice carries the citizen's name and answers.
     pub notice_includes_answers: bool,
+    /// How to reach the data protection officer (shown to citizens); the contact address if none.
+    pub dpo_contact: Option<String>,
+    /// Processed submissions are erased this many months after processing.
+    pub retention_months: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

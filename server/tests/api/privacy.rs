@@ -1,0 +1,180 @@
+//! GDPR information on the service page (controller, purpose, DPO, retention) set by the owner,
+//! and the retention pass that erases processed submissions once their period is over.
+
+use super::helpers::{ADMIN_EMAIL, TestApp};
+use app::db::entities::{field_value, outbox, submission, submission_count};
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+#[tokio::test]
+async fn the_service_page_says_who_keeps_what_and_how_long_and_it_is_enforced() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let service = admin.publish_library_service("Carte de lecteur").await.1;
+
+    let landing = app.browser().get(&service).await;
+    assert!(
+        landing
+            .body
+            .contains("conservée 24 mois après son traitement")
+    );
+    assert!(landing.body.contains("Finalité : traiter votre demande"));
+    assert!(!landing.body.contains("Délégué à la protection des données"));
+
+    // Refused: nothing changes.
+    let refused = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("accent_color", "#1d4ed8"),
+                ("retention_months", "0"),
+                ("dpo_contact", "dpo@cdg.test\n<b>"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("entre 1 et 120 mois"));
+    assert!(refused.body.contains("tient sur une ligne"));
+    assert!(
+        app.browser()
+            .get(&service)
+            .await
+            .body
+            .contains("conservée 24 mois")
+    );
+
+    let saved = admin
+        .post(
+            "/admin/settings",
+            &[
+                ("accent_color", "#1d4ed8"),
+                ("retention_months", "6"),
+                ("dpo_contact", "dpo@cdg.test"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let landing = app.browser().get(&service).await;
+    assert!(landing.body.contains("conservée 6 mois"));
+    assert!(landing.body.contains("href=\"mailto:dpo@cdg.test\""));
+    let english = app.browser().get(&format!("{service}?lang=en")).await;
+    assert!(english.body.contains("kept for 6 months"));
+
+    // Two submissions: one processed seven months ago, one still to process.
+    for _ in 0..2 {
+        let citizen = app.browser();
+        let form = citizen.citizen_login(&service, "test").await;
+        let names = form.field_names();
+        let saved = citizen
+            .post(
+                &format!("{service}/formulaire"),
+                &[
+                    (names[0].as_str(), "B-123456"),
+                    (names[1].as_str(), "Adultes"),
+                    (names[2].as_str(), ""),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let sent = citizen.post(&format!("{service}/envoyer"), &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    }
+    let rows = submission::Entity::find().all(&app.db).await.expect("db");
+    assert_eq!(rows.len(), 2);
+    let (old, kept) = (rows[0].clone(), rows[1].clone());
+    let processed = admin
+        .post(
+            &format!("/admin/submissions/{}/status", old.id),
+            &[("status", "processed")],
+        )
+        .await;
+    assert_eq!(
+        processed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        processed.body
+    );
+    let now = Utc::now();
+
+    // Not yet: processed today.
+    assert_eq!(
+        app::inbox::retention::purge(&app.db, now)
+            .await
+            .expect("purge"),
+        0
+    );
+    let mut aged: submission::ActiveModel = submission::Entity::find_by_id(old.id)
+        .one(&app.db)
+        .await
+        .expect("db")
+        .expect("row")
+        .into();
+    aged.processed_at = Set(Some(now - Duration::days(7 * 31)));
+    aged.update(&app.db).await.expect("age it");
+    let mails_before = outbox::Entity::find()
+        .filter(outbox::Column::SubmissionId.eq(old.id))
+        .count(&app.db)
+        .await
+        .expect("db");
+    assert!(mails_before > 0, "the receipt and the notice were queued");
+
+    assert_eq!(
+        app::inbox::retention::purge(&app.db, now)
+            .await
+            .expect("purge"),
+        1
+    );
+    assert!(
+        submission::Entity::find_by_id(old.id)
+            .one(&app.db)
+            .await
+            .expect("db")
+            .is_none()
+    );
+    assert!(
+        submission::Entity::find_by_id(kept.id)
+            .one(&app.db)
+            .await
+            .expect("db")
+            .is_some(),
+        "an unprocessed submission is never erased"
+    );
+    for (what, n) in [
+        (
+            "answers",
+            field_value::Entity::find()
+                .filter(field_value::Column::SubmissionId.eq(old.id))
+                .count(&app.db)
+                .await
+                .expect("db"),
+        ),
+        (
+            "mails",
+            outbox::Entity::find()
+                .filter(outbox::Column::SubmissionId.eq(old.id))
+                .count(&app.db)
+                .await
+                .expect("db"),
+        ),
+    ] {
+        assert_eq!(n, 0, "{what} of the erased submission remain");
+    }
+    // The counters follow: one to process, none processed.
+    let counts = submission_count::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("db");
+    let of = |status: &str| {
+        counts
+            .iter()
+            .filter(|c| c.status == status)
+            .map(|c| c.count)
+            .sum::<i64>()
+    };
+    assert_eq!((of("unprocessed"), of("processed")), (1, 0));
+    let inbox = admin.get("/admin/inbox?status=all").await;
+    assert!(!inbox.body.contains(&old.reference));
+    assert!(inbox.body.contains(&kept.reference));
+}
