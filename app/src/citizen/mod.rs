@@ -5,5 +5,7 @@
 //! the citizen types is saved as a draft before it is validated, so nothing typed is ever lost.
 
 #[cfg(feature = "ssr")]
+pub mod receipt;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod types;

@@ -580,3 +580,63 @@ pub async fn confirmation(
             .filter(|e| !e.is_empty()),
     })
 }
+
+/// The citizen's receipt of the request they just sent on this service (PDF), in their
+/// language; only for the session that sent it.
+pub async fn receipt(
+    state: &AppState,
+    headers: &HeaderMap,
+    m: &str,
+    s: &str,
+) -> AppResult<(String, Vec<u8>)> {
+    let r = resolve(&state.db, m, s).await?;
+    let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let reference = citizen.last_reference.clone().ok_or(AppError::NotFound)?;
+    let row = submission::Entity::find()
+        .filter(submission::Column::MunicipalityId.eq(r.municipality.id))
+        .filter(submission::Column::ProcedureId.eq(r.procedure.id))
+        .filter(submission::Column::Reference.eq(reference.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lang = r.lang(headers);
+    let header = r.header(state.settings.mode, headers);
+    let fields = revision_fields(&state.db, row.revision_id).await?;
+    let values: std::collections::HashMap<Uuid, serde_json::Value> = field_value::Entity::find()
+        .filter(field_value::Column::SubmissionId.eq(row.id))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|v| (v.field_stable_id, v.value))
+        .collect();
+    let identity: crate::domain::CertifiedIdentity =
+        serde_json::from_value(row.identity.clone()).unwrap_or_default();
+    let receipt = super::receipt::Receipt {
+        lang,
+        municipality: r.municipality.name.clone(),
+        service: r.procedure.title.clone(),
+        reference: row.reference.clone(),
+        sent_on: crate::inbox::service::display_time(row.created_at),
+        certified_by: header.login.name(lang).to_owned(),
+        identity: identity
+            .claims
+            .keys()
+            .map(|c| (c.label(lang).to_owned(), identity.display_in(*c, lang)))
+            .collect(),
+        answers: fields
+            .iter()
+            .map(|f| {
+                (
+                    f.label.clone(),
+                    f.display_answer_in(values.get(&f.stable_id), lang),
+                )
+            })
+            .collect(),
+    };
+    Ok((
+        format!("recepisse-{}.pdf", row.reference),
+        super::receipt::receipt_pdf(&receipt),
+    ))
+}

@@ -12,7 +12,7 @@ use crate::error::AppResult;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str, TextStr};
 
 /// Encodes text for WinAnsiEncoding (Latin-1 plus typographic quotes); other characters become `?`.
-fn win_ansi(text: &str) -> Vec<u8> {
+pub(crate) fn win_ansi(text: &str) -> Vec<u8> {
     text.chars()
         .map(|c| match c {
             '’' => 0x92,
@@ -33,7 +33,7 @@ fn win_ansi(text: &str) -> Vec<u8> {
 }
 
 /// Splits text into lines of at most `max` characters, on spaces.
-fn wrap(text: &str, max: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {

@@ -274,6 +274,36 @@ text!(
     "Noteer deze referentie: ze wordt gevraagd bij elk contact met het gemeentehuis.",
 );
 text!(
+    RECEIPT_LINK,
+    "Télécharger le récépissé (PDF)",
+    "Download the receipt (PDF)",
+    "Het ontvangstbewijs downloaden (PDF)",
+);
+text!(
+    RECEIPT_TITLE,
+    "Récépissé de dépôt",
+    "Receipt",
+    "Ontvangstbewijs"
+);
+text!(
+    RECEIPT_SENT_ON,
+    "Demande déposée le {date}",
+    "Request sent on {date}",
+    "Aanvraag ingediend op {date}",
+);
+text!(
+    RECEIPT_REFERENCE,
+    "Référence : {reference}",
+    "Reference: {reference}",
+    "Referentie: {reference}",
+);
+text!(
+    RECEIPT_FOOTER,
+    "Document établi par i-CLEFS pour {municipality}. Conservez-le : la référence vous sera demandée.",
+    "Document issued by i-CLEFS for {municipality}. Keep it: you will be asked for the reference.",
+    "Document opgesteld door i-CLEFS voor {municipality}. Bewaar het: de referentie wordt u gevraagd.",
+);
+text!(
     LOGOUT_FROM,
     "Se déconnecter de {provider}",
     "Log out of {provider}",

@@ -530,6 +530,7 @@ fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl Int
                     None => t::KEEP_REFERENCE.get(l).to_owned(),
                 }}
             </p>
+            <p><a class="button button--secondary" href=format!("{}/recepisse.pdf", service_path(&service)) download="">{t::RECEIPT_LINK.get(l)}</a></p>
             <form method="post" action=format!("/auth/{}/logout", service.municipality_slug)>
                 <button type="submit" class="button button--secondary">{t::LOGOUT_FROM.with(l, &[("provider", service.login.name(l))])}</button>
             </form>

@@ -18,7 +18,7 @@ use axum::{
     body::Bytes,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode, header},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -440,6 +440,30 @@ pub async fn discard(
             )
             .await
         }
+        Err(AppError::Unauthorized) => see_other(&format!("/s/{m}/{s}")),
+        Err(e) => error_page(&state, &headers, e).await,
+    }
+}
+
+/// The receipt of the request just sent (PDF download).
+pub async fn receipt(
+    State(state): State<AppState>,
+    Path((m, s)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    match citizen::receipt(&state, &headers, &m, &s).await {
+        Ok((filename, pdf)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            pdf,
+        )
+            .into_response(),
         Err(AppError::Unauthorized) => see_other(&format!("/s/{m}/{s}")),
         Err(e) => error_page(&state, &headers, e).await,
     }

@@ -195,4 +195,5 @@ pub fn routes() -> Router<AppState> {
         .route("/s/{m}/{s}/formulaire", post(citizen::save_form))
         .route("/s/{m}/{s}/envoyer", post(citizen::submit))
         .route("/s/{m}/{s}/abandonner", post(citizen::discard))
+        .route("/s/{m}/{s}/recepisse.pdf", get(citizen::receipt))
 }

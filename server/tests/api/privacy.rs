@@ -178,3 +178,80 @@ async fn the_service_page_says_who_keeps_what_and_how_long_and_it_is_enforced() 
     assert!(!inbox.body.contains(&old.reference));
     assert!(inbox.body.contains(&kept.reference));
 }
+
+#[tokio::test]
+async fn the_receipt_pdf_carries_the_request_and_only_for_its_sender() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let service = admin.publish_library_service("Carte de lecteur").await.1;
+    let citizen = app.browser();
+    let form = citizen.citizen_login(&service, "test").await;
+    let names = form.field_names();
+    citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[
+                (names[0].as_str(), "B-123456"),
+                (names[1].as_str(), "Adultes"),
+                (names[2].as_str(), ""),
+            ],
+        )
+        .await;
+    citizen.post(&format!("{service}/envoyer"), &[]).await;
+    let confirmation = citizen.get(&format!("{service}/confirmation")).await;
+    assert!(confirmation.body.contains("Télécharger le récépissé (PDF)"));
+    let reference = submission::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("db")
+        .expect("sent")
+        .reference;
+
+    let response = citizen
+        .client
+        .get(format!("{}{service}/recepisse.pdf?lang=en", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[reqwest::header::CONTENT_TYPE],
+        "application/pdf"
+    );
+    let pdf = response.bytes().await.expect("pdf");
+    // Read back by poppler's pdftotext, a real PDF parser.
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils)");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&pdf)
+        .expect("write");
+    let text =
+        String::from_utf8(child.wait_with_output().expect("pdftotext").stdout).expect("utf-8");
+    for expected in [
+        "Receipt",
+        "Carte de lecteur",
+        reference.as_str(),
+        "Certified by FranceConnect",
+        "DUBOIS",
+        "24/08/1962",
+        "Numéro de carte de lecteur",
+        "B-123456",
+        "Adultes",
+        "Not answered",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+
+    // Another browser gets nothing.
+    let stranger = app.browser().get(&format!("{service}/recepisse.pdf")).await;
+    assert_eq!(stranger.status, StatusCode::SEE_OTHER);
+}
