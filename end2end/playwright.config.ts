@@ -22,6 +22,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: APP_URL,
+    // Citizen pages follow Accept-Language (fr, en, nl): the journeys are those of a French user.
+    locale: 'fr-FR',
     launchOptions: {
       executablePath: chromium,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -45,11 +45,14 @@ for c in communes:
 with open(f"{OUT}/cog_communes.tsv", "w", encoding="utf-8", newline="\n") as f:
     f.write(
         "# INSEE COG communes (actuelles, arrondissements municipaux, déléguées, associées; "
-        "anciens codes -> commune actuelle) from npm @etalab/decoupage-administratif 6.0.0 (COG 2026); "
+        "anciens codes -> commune actuelle, marqués « ancien ») from npm @etalab/decoupage-administratif 6.0.0 (COG 2026); "
         f"données INSEE, Licence Ouverte / Etalab 2.0; generated {TODAY}\n"
     )
     for code in sorted(best):
-        f.write(f"{code}\t{best[code][1]}\n")
+        # A third column marks former codes: their name is the absorbing commune's, so a name
+        # search must not count them as homonyms.
+        marker = "\tancien" if best[code][0] == 9 else ""
+        f.write(f"{code}\t{best[code][1]}{marker}\n")
 print("communes", len(best), "of which historical", historical)
 
 # ---------------------------------------------------------------- pays

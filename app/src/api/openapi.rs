@@ -311,10 +311,10 @@ fn paths_and_components() -> Value {
                         "label": { "type": "string" },
                         "help": { "type": "string" },
                         "required": { "type": "boolean" },
-                        "options": { "type": "array", "items": { "type": "string" }, "description": "Choices of a `single_choice` field." }
+                        "options": { "type": "array", "items": { "type": "string" }, "description": "Choices of a `single_choice` or `multiple_choice` field." }
                     }
                 },
-                "FieldKind": { "type": "string", "enum": ["short_text", "long_text", "email", "number", "date", "single_choice", "yes_no"] },
+                "FieldKind": { "type": "string", "enum": ["short_text", "long_text", "email", "phone", "number", "date", "single_choice", "multiple_choice", "yes_no", "consent", "commune", "section", "explanation"], "description": "`section` and `explanation` are text blocks of the form: they never carry an answer." },
                 "IdentityClaim": { "type": "string", "enum": ["family_name", "given_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username", "email"] },
                 "SubmissionList": {
                     "type": "object",
@@ -366,7 +366,7 @@ fn paths_and_components() -> Value {
                     "properties": {
                         "label": { "type": "string", "description": "The question, in the submission's revision." },
                         "kind": { "$ref": "#/components/schemas/FieldKind" },
-                        "value": { "type": ["string", "number", "boolean"], "description": "Text, `YYYY-MM-DD` for dates, a number, or a boolean for `yes_no`." }
+                        "value": { "type": ["string", "number", "boolean", "array"], "items": { "type": "string" }, "description": "Text, `YYYY-MM-DD` for dates, a number, a boolean for `yes_no` and `consent`, the chosen options for `multiple_choice`, digits with an optional leading `+` for `phone`, the INSEE code for `commune`." }
                     }
                 },
                 "StatusChange": {

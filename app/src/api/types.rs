@@ -93,7 +93,8 @@ pub struct Identity {
 pub struct Answer {
     pub label: String,
     pub kind: String,
-    /// A string, a number (`number`) or a boolean (`yes_no`); dates are `YYYY-MM-DD` strings.
+    /// A string, a number (`number`), a boolean (`yes_no`, `consent`) or the chosen options
+    /// (`multiple_choice`); dates are `YYYY-MM-DD` strings, communes INSEE codes.
     pub value: serde_json::Value,
 }
 

@@ -312,8 +312,14 @@ pub async fn save_form(
     let mut raw = RawAnswers::new();
     for field in &fields {
         let name = field.input_name();
-        if let Some((_, v)) = posted.iter().find(|(k, _)| *k == name) {
-            raw.insert(field.stable_id, v.clone());
+        // Checkboxes post one value each: kept together, one per line.
+        let values: Vec<&str> = posted
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        if !values.is_empty() {
+            raw.insert(field.stable_id, values.join("\n"));
         }
     }
     upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
@@ -385,6 +391,7 @@ pub async fn recap(
         identity: identity_lines(&citizen, &r.claims(), r.lang(headers)),
         answers: fields
             .iter()
+            .filter(|f| f.kind.takes_answer())
             .map(|f| RecapLine {
                 stable_id: f.stable_id,
                 label: f.label.clone(),
@@ -627,6 +634,7 @@ pub async fn receipt(
             .collect(),
         answers: fields
             .iter()
+            .filter(|f| f.kind.takes_answer())
             .map(|f| {
                 (
                     f.label.clone(),

@@ -18,7 +18,7 @@
 //! The country table is INSEE's list of foreign countries and territories, former ones included
 //! (`99141` République démocratique allemande), plus `99100` France.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 static COMMUNES_TSV: &str = include_str!("../../data/cog_communes.tsv");
@@ -26,6 +26,7 @@ static PAYS_TSV: &str = include_str!("../../data/cog_pays.tsv");
 
 static COMMUNES: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| parse_table(COMMUNES_TSV));
+static FORMER: LazyLock<HashSet<&'static str>> = LazyLock::new(|| parse_former(COMMUNES_TSV));
 static PAYS: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| parse_table(PAYS_TSV));
 
@@ -34,6 +35,49 @@ static PAYS: LazyLock<HashMap<&'static str, &'static str>> =
 /// `2a004` and ` 2A004 ` find Ajaccio like `2A004`. An empty code (born abroad) gives `None`.
 pub fn commune_name(code: &str) -> Option<&'static str> {
     lookup(&COMMUNES, code)
+}
+
+/// The codes of the communes called `name` (case, accents, hyphens and apostrophes ignored:
+/// `saint etienne` finds Saint-Étienne). Several codes mean homonyms: the citizen is then asked for
+/// the code. Former codes (merged communes) are not counted: the name finds the current one.
+pub fn communes_named(name: &str) -> Vec<&'static str> {
+    let wanted = fold(name);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut codes: Vec<&'static str> = COMMUNES
+        .iter()
+        .filter(|(c, n)| !FORMER.contains(*c) && fold(n) == wanted)
+        .map(|(c, _)| *c)
+        .collect();
+    codes.sort_unstable();
+    codes
+}
+
+/// Lowercase ASCII letters and digits, one space between words.
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' => 'y',
+            'œ' => {
+                out.push('o');
+                'e'
+            }
+            c if c.is_ascii_alphanumeric() => c,
+            _ => ' ',
+        };
+        if c != ' ' || !out.ends_with(' ') && !out.is_empty() {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_owned()
 }
 
 /// The French name of the country with this INSEE `99XXX` code, if known (`99131` → Belgique).
@@ -55,18 +99,44 @@ fn is_code(code: &str) -> bool {
 }
 
 /// Reads `code<TAB>name` lines, skipping `#` comments, blank and malformed lines.
+/// `code<TAB>name[<TAB>ancien]` lines; `#` lines are comments.
 fn parse_table(text: &'static str) -> HashMap<&'static str, &'static str> {
     text.lines()
         .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split_once('\t'))
-        .map(|(code, name)| (code.trim(), name.trim()))
-        .filter(|(code, name)| is_code(code) && !name.is_empty() && !name.contains('\t'))
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            Some((cols.next()?.trim(), cols.next()?.trim()))
+        })
+        .filter(|(code, name)| is_code(code) && !name.is_empty())
+        .collect()
+}
+
+/// Former codes of merged or abolished communes (third column `ancien`).
+fn parse_former(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let code = cols.next()?.trim();
+            (cols.nth(1)?.trim() == "ancien").then_some(code)
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn communes_are_found_by_name_whatever_the_spelling() {
+        assert_eq!(communes_named("saint etienne"), vec!["42218"]);
+        assert_eq!(communes_named("  SAINT-ÉTIENNE "), vec!["42218"]);
+        assert!(communes_named("Nulle-Part-sur-Mer").is_empty());
+        assert!(communes_named("").is_empty());
+        // A merged commune's former codes carry its name; the name finds the current code.
+        assert_eq!(communes_named("Valserhône"), vec!["01033"]);
+        assert_eq!(commune_name("01018"), Some("Valserhône"));
+    }
 
     #[test]
     fn communes_by_code() {

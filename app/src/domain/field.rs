@@ -27,17 +27,35 @@ pub enum FieldKind {
     Date,
     SingleChoice,
     YesNo,
+    /// French or Belgian number, national or international; stored without spaces.
+    Phone,
+    /// Checkboxes, any number of the options; stored as an array.
+    MultipleChoice,
+    /// One checkbox the citizen ticks to agree to the label's statement; stored as `true`.
+    Consent,
+    /// A French commune by INSEE code or unambiguous name; stored as the code.
+    Commune,
+    /// A heading that opens a section of the form (no answer).
+    Section,
+    /// A paragraph of explanation (no answer): plain text, shown as text, never as HTML.
+    Explanation,
 }
 
 impl FieldKind {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 13] = [
         Self::ShortText,
         Self::LongText,
         Self::Email,
+        Self::Phone,
         Self::Number,
         Self::Date,
         Self::SingleChoice,
+        Self::MultipleChoice,
         Self::YesNo,
+        Self::Consent,
+        Self::Commune,
+        Self::Section,
+        Self::Explanation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +67,12 @@ impl FieldKind {
             Self::Date => "date",
             Self::SingleChoice => "single_choice",
             Self::YesNo => "yes_no",
+            Self::Phone => "phone",
+            Self::MultipleChoice => "multiple_choice",
+            Self::Consent => "consent",
+            Self::Commune => "commune",
+            Self::Section => "section",
+            Self::Explanation => "explanation",
         }
     }
 
@@ -68,11 +92,22 @@ impl FieldKind {
             Self::Date => "Date",
             Self::SingleChoice => "Choix unique",
             Self::YesNo => "Oui / non",
+            Self::Phone => "Téléphone (France, Belgique)",
+            Self::MultipleChoice => "Choix multiple",
+            Self::Consent => "Case à cocher (accord, consentement)",
+            Self::Commune => "Commune (code officiel INSEE)",
+            Self::Section => "Titre de section",
+            Self::Explanation => "Texte explicatif",
         }
     }
 
     pub fn has_options(self) -> bool {
-        matches!(self, Self::SingleChoice)
+        matches!(self, Self::SingleChoice | Self::MultipleChoice)
+    }
+
+    /// Headings and explanations are shown, not answered.
+    pub fn takes_answer(self) -> bool {
+        !matches!(self, Self::Section | Self::Explanation)
     }
 }
 
@@ -152,7 +187,8 @@ impl FieldDefinition {
                 kind,
                 label: label.to_owned(),
                 help: help.to_owned(),
-                required,
+                // A heading or an explanation cannot be "required".
+                required: required && kind.takes_answer(),
                 options,
             }),
             _ => Err(errors),
@@ -166,6 +202,9 @@ impl FieldDefinition {
 
     /// Parses one raw answer. `Ok(None)` means "left empty" (allowed when not required).
     pub fn parse_answer(&self, raw: &str) -> Result<Option<serde_json::Value>, AnswerError> {
+        if !self.kind.takes_answer() {
+            return Ok(None);
+        }
         let raw = raw.trim();
         if raw.is_empty() {
             return if self.required {
@@ -230,6 +269,27 @@ impl FieldDefinition {
                 "non" => serde_json::Value::Bool(false),
                 _ => return Err(AnswerError::BadYesNo),
             },
+            FieldKind::Consent => match raw {
+                "oui" => serde_json::Value::Bool(true),
+                _ => return Err(AnswerError::BadChoice),
+            },
+            FieldKind::Phone => serde_json::Value::String(parse_phone(raw)?),
+            FieldKind::MultipleChoice => {
+                // The browser posts one value per ticked box; they arrive joined by newlines.
+                let mut picked: Vec<serde_json::Value> = Vec::new();
+                for choice in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    if !self.options.iter().any(|o| o == choice) {
+                        return Err(AnswerError::BadChoice);
+                    }
+                    let value = serde_json::Value::String(choice.to_owned());
+                    if !picked.contains(&value) {
+                        picked.push(value);
+                    }
+                }
+                serde_json::Value::Array(picked)
+            }
+            FieldKind::Commune => serde_json::Value::String(parse_commune(raw)?),
+            FieldKind::Section | FieldKind::Explanation => return Ok(None),
         };
         Ok(Some(value))
     }
@@ -252,6 +312,22 @@ impl FieldDefinition {
             (FieldKind::Number, Some(serde_json::Value::Number(n))) => {
                 n.to_string().replace('.', ",")
             }
+            (FieldKind::Consent, Some(serde_json::Value::Bool(true))) => {
+                t::YES.get(lang).to_owned()
+            }
+            (_, Some(serde_json::Value::Array(items))) => items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            (FieldKind::Phone, Some(serde_json::Value::String(s))) => display_phone(s),
+            #[cfg(feature = "ssr")]
+            (FieldKind::Commune, Some(serde_json::Value::String(code))) => {
+                match super::cog::commune_name(code) {
+                    Some(name) => format!("{name} ({code})"),
+                    None => code.clone(),
+                }
+            }
             (_, Some(serde_json::Value::String(s))) => s.clone(),
             (_, Some(other)) => other.to_string(),
         }
@@ -264,7 +340,100 @@ impl FieldDefinition {
             Some(serde_json::Value::Bool(true)) => "oui".to_owned(),
             Some(serde_json::Value::Bool(false)) => "non".to_owned(),
             Some(serde_json::Value::Number(n)) => n.to_string(),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
             _ => String::new(),
+        }
+    }
+}
+
+/// `06 12 34 56 78`, `+33 6 12 34 56 78`, `0032 470 12 34 56`, `02/123.45.67`… → digits with a
+/// leading `+` for international numbers: French (+33, 9 digits after it) and Belgian (+32, 8
+/// or 9 digits) numbers, or a national number of 9 or 10 digits starting with 0.
+fn parse_phone(raw: &str) -> Result<String, AnswerError> {
+    let mut compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '/' | '(' | ')' | '\u{a0}'))
+        .collect();
+    if let Some(rest) = compact.strip_prefix("00") {
+        compact = format!("+{rest}");
+    }
+    let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let international = |country: &str, rest: &str, lengths: std::ops::RangeInclusive<usize>| {
+        // "+33 (0)6…" is common: drop the national 0.
+        let rest = rest.strip_prefix('0').unwrap_or(rest);
+        (digits_only(rest) && lengths.contains(&rest.len()) && !rest.starts_with('0'))
+            .then(|| format!("{country}{rest}"))
+    };
+    let normalised = if let Some(rest) = compact.strip_prefix("+33") {
+        international("+33", rest, 9..=9)
+    } else if let Some(rest) = compact.strip_prefix("+32") {
+        international("+32", rest, 8..=9)
+    } else {
+        (digits_only(&compact)
+            && compact.starts_with('0')
+            && (9..=10).contains(&compact.len())
+            && !compact.starts_with("00"))
+        .then(|| compact.clone())
+    };
+    normalised.ok_or(AnswerError::BadPhone)
+}
+
+/// A stored phone number as people write it: `06 12 34 56 78`, `+33 6 12 34 56 78`.
+fn display_phone(stored: &str) -> String {
+    let pairs = |digits: &str| {
+        digits
+            .as_bytes()
+            .chunks(2)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if let Some(rest) = stored.strip_prefix("+33") {
+        let (first, others) = rest.split_at(rest.len().min(1));
+        format!("+33 {first} {}", pairs(others))
+    } else if stored.starts_with('0') && stored.len() == 10 && !stored.starts_with("04") {
+        pairs(stored)
+    } else {
+        stored.to_owned()
+    }
+}
+
+/// An INSEE commune code (`75107`, `2A004`), `Name (code)` as the recap shows it, or a name that
+/// only one commune has. On the server the code must exist in the COG tables.
+fn parse_commune(raw: &str) -> Result<String, AnswerError> {
+    let in_brackets = raw
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .map(str::trim);
+    let candidate = in_brackets.unwrap_or(raw).trim().to_ascii_uppercase();
+    let looks_like_code = candidate.len() == 5
+        && candidate
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || (i == 1 && (b == b'A' || b == b'B')));
+    #[cfg(feature = "ssr")]
+    {
+        if looks_like_code {
+            return super::cog::commune_name(&candidate)
+                .map(|_| candidate.clone())
+                .ok_or(AnswerError::BadCommune);
+        }
+        match super::cog::communes_named(raw).as_slice() {
+            [only] => Ok((*only).to_owned()),
+            [] => Err(AnswerError::BadCommune),
+            _ => Err(AnswerError::AmbiguousCommune),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        if looks_like_code {
+            Ok(candidate)
+        } else {
+            Err(AnswerError::BadCommune)
         }
     }
 }
@@ -292,6 +461,9 @@ pub enum AnswerError {
     BadDate,
     BadChoice,
     BadYesNo,
+    BadPhone,
+    BadCommune,
+    AmbiguousCommune,
 }
 
 impl AnswerError {
@@ -305,6 +477,9 @@ impl AnswerError {
             Self::BadDate => t::BAD_DATE.get(lang).to_owned(),
             Self::BadChoice => t::BAD_CHOICE.get(lang).to_owned(),
             Self::BadYesNo => t::BAD_YES_NO.get(lang).to_owned(),
+            Self::BadPhone => t::BAD_PHONE.get(lang).to_owned(),
+            Self::BadCommune => t::BAD_COMMUNE.get(lang).to_owned(),
+            Self::AmbiguousCommune => t::AMBIGUOUS_COMMUNE.get(lang).to_owned(),
         }
     }
 }
@@ -386,6 +561,15 @@ mod tests {
                 "Seniors",
             ),
             (FieldKind::YesNo, &[], "oui", "peut-être"),
+            (FieldKind::Phone, &[], "06 12 34 56 78", "12 34"),
+            (
+                FieldKind::MultipleChoice,
+                &["Lundi", "Mardi"],
+                "Lundi\nMardi",
+                "Dimanche",
+            ),
+            (FieldKind::Consent, &[], "oui", "non"),
+            (FieldKind::Commune, &[], "75107", "99999"),
         ];
         for (kind, options, good, bad) in cases {
             let f = field(*kind, true, options);
@@ -399,6 +583,97 @@ mod tests {
             );
             assert_eq!(f.parse_answer("  "), Err(AnswerError::Required));
             assert_eq!(field(*kind, false, options).parse_answer(""), Ok(None));
+        }
+    }
+
+    #[test]
+    fn phone_numbers_of_france_and_belgium_are_normalised() {
+        let f = field(FieldKind::Phone, true, &[]);
+        let parsed = |raw: &str| {
+            f.parse_answer(raw)
+                .ok()
+                .flatten()
+                .and_then(|v| v.as_str().map(str::to_owned))
+        };
+        assert_eq!(parsed("06 12 34 56 78").as_deref(), Some("0612345678"));
+        assert_eq!(
+            parsed("+33 (0)6 12 34 56 78").as_deref(),
+            Some("+33612345678")
+        );
+        assert_eq!(
+            parsed("0033 6.12.34.56.78").as_deref(),
+            Some("+33612345678")
+        );
+        assert_eq!(parsed("+32 470 12 34 56").as_deref(), Some("+32470123456"));
+        assert_eq!(parsed("02/123.45.67").as_deref(), Some("021234567"));
+        for bad in [
+            "+33 6 12",
+            "+44 20 7946 0000",
+            "6 12 34 56 78",
+            "06 12 34 56 7a",
+            "+320470",
+        ] {
+            assert_eq!(f.parse_answer(bad), Err(AnswerError::BadPhone), "{bad}");
+        }
+        assert_eq!(
+            f.display_answer(Some(&serde_json::json!("0612345678"))),
+            "06 12 34 56 78"
+        );
+        assert_eq!(
+            f.display_answer(Some(&serde_json::json!("+33612345678"))),
+            "+33 6 12 34 56 78"
+        );
+    }
+
+    #[test]
+    fn choices_consent_commune_and_text_blocks() {
+        let multi = field(FieldKind::MultipleChoice, false, &["Lundi", "Mardi"]);
+        assert_eq!(
+            multi.parse_answer("Mardi\nLundi\nMardi"),
+            Ok(Some(serde_json::json!(["Mardi", "Lundi"])))
+        );
+        assert_eq!(
+            multi.display_answer(Some(&serde_json::json!(["Mardi", "Lundi"]))),
+            "Mardi, Lundi"
+        );
+        assert_eq!(
+            multi.raw_answer(Some(&serde_json::json!(["Mardi", "Lundi"]))),
+            "Mardi\nLundi"
+        );
+        let consent = field(FieldKind::Consent, true, &[]);
+        assert_eq!(consent.parse_answer(""), Err(AnswerError::Required));
+        assert_eq!(
+            consent.parse_answer("oui"),
+            Ok(Some(serde_json::json!(true)))
+        );
+        let commune = field(FieldKind::Commune, true, &[]);
+        assert_eq!(
+            commune.parse_answer("2a004"),
+            Ok(Some(serde_json::json!("2A004")))
+        );
+        assert_eq!(
+            commune.parse_answer("Paris 7e Arrondissement (75107)"),
+            Ok(Some(serde_json::json!("75107")))
+        );
+        assert_eq!(
+            commune.parse_answer("saint-etienne"),
+            Ok(Some(serde_json::json!("42218")))
+        );
+        assert_eq!(
+            commune.parse_answer("Nulle-Part"),
+            Err(AnswerError::BadCommune)
+        );
+        assert_eq!(
+            commune.display_answer(Some(&serde_json::json!("75107"))),
+            "Paris 7e Arrondissement (75107)"
+        );
+        // Headings and explanations take no answer, even "required".
+        for kind in [FieldKind::Section, FieldKind::Explanation] {
+            let f =
+                FieldDefinition::parse_new(Uuid::nil(), kind.as_str(), "Vos enfants", "", true, "")
+                    .expect("valid");
+            assert!(!f.required);
+            assert_eq!(f.parse_answer("anything"), Ok(None));
         }
     }
 

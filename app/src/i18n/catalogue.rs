@@ -465,6 +465,30 @@ text!(
     "Answer yes or no.",
     "Antwoord met ja of nee.",
 );
+text!(
+    BAD_PHONE,
+    "Saisissez un numéro de téléphone français ou belge, par exemple 06 12 34 56 78 ou +32 470 12 34 56.",
+    "Enter a French or Belgian phone number, for example 06 12 34 56 78 or +32 470 12 34 56.",
+    "Vul een Frans of Belgisch telefoonnummer in, bijvoorbeeld 0470 12 34 56 of +33 6 12 34 56 78.",
+);
+text!(
+    BAD_COMMUNE,
+    "Commune inconnue : saisissez son nom exact ou son code officiel INSEE (5 caractères, par exemple 75107).",
+    "Unknown municipality: type its exact name or its official INSEE code (5 characters, for example 75107).",
+    "Onbekende gemeente: vul de exacte naam of de officiële INSEE-code in (5 tekens, bijvoorbeeld 75107).",
+);
+text!(
+    AMBIGUOUS_COMMUNE,
+    "Plusieurs communes portent ce nom : saisissez son code officiel INSEE (5 caractères).",
+    "Several municipalities have this name: type its official INSEE code (5 characters).",
+    "Meerdere gemeenten dragen deze naam: vul de officiële INSEE-code in (5 tekens).",
+);
+text!(
+    COMMUNE_HINT,
+    "Nom de la commune, ou son code officiel INSEE.",
+    "Name of the municipality, or its official INSEE code.",
+    "Naam van de gemeente, of de officiële INSEE-code.",
+);
 
 // ── Login errors ───────────────────────────────────────────────────────────────────────────────
 text!(

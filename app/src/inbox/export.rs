@@ -100,7 +100,12 @@ impl Export {
                         claims.push(c);
                     }
                 }
-                for f in revision_fields(&state.db, r.id).await? {
+                // Headings and explanations have no answer: no column.
+                for f in revision_fields(&state.db, r.id)
+                    .await?
+                    .into_iter()
+                    .filter(|f| f.kind.takes_answer())
+                {
                     field_service.insert(f.stable_id, p.title.clone());
                     match fields.iter_mut().find(|e| e.stable_id == f.stable_id) {
                         // The latest revision's label wins; the column keeps its place.

@@ -271,6 +271,7 @@ pub async fn detail(
             .collect(),
         answers: fields
             .iter()
+            .filter(|f| f.kind.takes_answer())
             .map(|f| DetailLine {
                 label: f.label.clone(),
                 value: f.display_answer(values.get(&f.stable_id)),

@@ -94,6 +94,7 @@ pub async fn queue_submission_mails<C: ConnectionTrait>(
     let answers: Vec<Answer> = s
         .fields
         .iter()
+        .filter(|f| f.kind.takes_answer())
         .map(|f| Answer {
             libelle: f.label.clone(),
             valeur: f.display_answer(s.values.get(&f.stable_id)),

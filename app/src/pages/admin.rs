@@ -562,6 +562,7 @@ fn poster_page(id: String, p: Poster) -> impl IntoView {
         PaperSize::A5 => ("a4", "Version A4"),
     };
     view! {
+        <leptos_meta::Html {..} lang="fr" />
         <leptos_meta::Title text=crate::ui::escape_raw_text(&format!("Affiche – {}", p.title)) />
         <nav class="poster-tools" aria-label="Affiche">
             <a href=format!("/admin/services/{id}")>"← Retour au service"</a>

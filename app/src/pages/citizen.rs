@@ -352,6 +352,69 @@ pub fn field_input(
     };
 
     match field.kind {
+        FieldKind::Section => view! {
+            <div class="form-section">
+                <h2 id=name.clone()>{field.label.clone()}</h2>
+                {help}
+            </div>
+        }
+        .into_any(),
+        // Plain text, never HTML: the admin's text is escaped like everything else; blank lines
+        // separate paragraphs.
+        FieldKind::Explanation => view! {
+            <div class="explanation" id=name.clone()>
+                <p><strong>{field.label.clone()}</strong></p>
+                {field
+                    .help
+                    .split("\n\n")
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| view! { <p>{p.to_owned()}</p> })
+                    .collect_view()}
+            </div>
+        }
+        .into_any(),
+        FieldKind::Consent => {
+            let id = format!("{name}-yes");
+            view! {
+                <div class=group_class id=name.clone()>
+                    {error_view}
+                    <div class="choice">
+                        <input type="checkbox" id=id.clone() name=name.clone() value="oui" checked={value == "oui"}
+                            aria-describedby=described aria-invalid=invalid aria-required=required />
+                        <label for=id>{field.label.clone()}{star}</label>
+                    </div>
+                    {help}
+                </div>
+            }
+            .into_any()
+        }
+        FieldKind::MultipleChoice => {
+            let picked: Vec<String> = value.lines().map(str::to_owned).collect();
+            view! {
+                <fieldset class=group_class id=name.clone() aria-describedby=described aria-required=required>
+                    <legend>{field.label.clone()}{star}</legend>
+                    {help}
+                    {error_view}
+                    {field
+                        .options
+                        .iter()
+                        .enumerate()
+                        .map(|(i, option)| {
+                            let id = format!("{name}-{i}");
+                            let checked = picked.iter().any(|p| p == option);
+                            view! {
+                                <div class="choice">
+                                    <input type="checkbox" id=id.clone() name=name.clone() value=option.clone() checked=checked />
+                                    <label for=id>{option.clone()}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+            }
+            .into_any()
+        }
         FieldKind::SingleChoice | FieldKind::YesNo => {
             let options: Vec<(String, String)> = if field.kind == FieldKind::YesNo {
                 vec![
@@ -398,6 +461,7 @@ pub fn field_input(
         kind => {
             let (input_type, autocomplete, inputmode) = match kind {
                 FieldKind::Email => ("email", "email", None),
+                FieldKind::Phone => ("tel", "tel", Some("tel")),
                 FieldKind::Date => ("date", "off", None),
                 FieldKind::Number => ("text", "off", Some("decimal")),
                 _ => ("text", "off", None),

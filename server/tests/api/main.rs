@@ -16,6 +16,7 @@ mod bench;
 mod citizen_bench;
 mod concurrency;
 mod distribution;
+mod field_kinds;
 mod forged_tokens;
 mod helpers;
 mod identity;
