@@ -105,30 +105,7 @@ pub async fn invite(
             "Cette adresse a déjà un compte sur la plateforme.".to_owned(),
         )]));
     }
-    let now = Utc::now();
-    let user_id = Uuid::now_v7();
-    admin_user::ActiveModel {
-        id: Set(user_id),
-        email: Set(email.clone()),
-        display_name: Set(name.to_owned()),
-        // No usable password until the invitation is accepted.
-        password_hash: Set(String::new()),
-        created_at: Set(now),
-        last_login_at: Set(None),
-        proconnect_sub: Set(None),
-    }
-    .insert(&txn)
-    .await
-    .map_err(AppError::from)?;
-    admin_membership::ActiveModel {
-        admin_user_id: Set(user_id),
-        municipality_id: Set(admin.municipality_id),
-        role: Set("agent".to_owned()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(AppError::from)?;
+    let user_id = pending_account(&txn, admin.municipality_id, &email, name, "agent").await?;
     let m = municipality::Entity::find_by_id(admin.municipality_id)
         .one(&txn)
         .await
@@ -149,6 +126,39 @@ pub async fn invite(
     txn.commit().await.map_err(AppError::from)?;
     tracing::info!(admin.id = %admin.admin_id, invited.id = %user_id, "agent invited");
     Ok(())
+}
+
+/// An account without a usable password (until its invitation is accepted) and its membership,
+/// in the caller's transaction. Returns the account id.
+pub(crate) async fn pending_account<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    municipality_id: Uuid,
+    email: &str,
+    name: &str,
+    role: &str,
+) -> AppResult<Uuid> {
+    let now = Utc::now();
+    let user_id = Uuid::now_v7();
+    admin_user::ActiveModel {
+        id: Set(user_id),
+        email: Set(email.to_owned()),
+        display_name: Set(name.to_owned()),
+        password_hash: Set(String::new()),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        proconnect_sub: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    admin_membership::ActiveModel {
+        admin_user_id: Set(user_id),
+        municipality_id: Set(municipality_id),
+        role: Set(role.to_owned()),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(user_id)
 }
 
 /// Who sends an invitation (shown in the mail, and its reply address).

@@ -153,16 +153,7 @@ pub fn LoginView() -> impl IntoView {
             // ProConnect first, separated by "ou", as the button's rules ask (identity.md §1.6).
             {proconnect.then(|| view! {
                 <form method="post" action="/admin/proconnect/login" class="fr-connect-group">
-                    <button class="fr-connect fr-connect--pro" type="submit">
-                        <span class="fr-connect__login">"S’identifier avec"</span>
-                        " "
-                        <span class="fr-connect__brand">"ProConnect"</span>
-                    </button>
-                    <p>
-                        <a href="https://www.proconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que ProConnect ? - nouvelle fenêtre">
-                            "Qu’est-ce que ProConnect ?"
-                        </a>
-                    </p>
+                    {crate::ui::connect::connect_button(crate::ui::connect::Federation::ProConnect)}
                 </form>
                 <p class="separator">"ou"</p>
             })}

@@ -198,16 +198,7 @@ fn login_button(service: &ServiceHeader, channel: crate::domain::Channel) -> imp
         LoginBrand::FranceConnect => view! {
             <form method="post" action=action class="fr-connect-group" lang="fr">
                 {hidden}
-                <button class="fr-connect" type="submit">
-                    <span class="fr-connect__login">"S’identifier avec"</span>
-                    " "
-                    <span class="fr-connect__brand">"FranceConnect"</span>
-                </button>
-                <p>
-                    <a href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que FranceConnect ? - nouvelle fenêtre">
-                        "Qu’est-ce que FranceConnect ?"
-                    </a>
-                </p>
+                {crate::ui::connect::connect_button(crate::ui::connect::Federation::FranceConnect)}
             </form>
         }
         .into_any(),

@@ -8,7 +8,7 @@
 
 use crate::{
     auth::invitations::{self, Inviter},
-    db::entities::{admin_membership, admin_user, municipality},
+    db::entities::{admin_user, municipality},
     domain::{Slug, color::DEFAULT_ACCENT},
     error::AppError,
     state::AppState,
@@ -152,29 +152,7 @@ pub async fn create(state: &AppState, input: &NewMunicipality) -> Result<Created
     .insert(&txn)
     .await
     .map_err(AppError::from)?;
-    let user_id = Uuid::now_v7();
-    admin_user::ActiveModel {
-        id: Set(user_id),
-        email: Set(owner.clone()),
-        display_name: Set(owner_name.to_owned()),
-        // No usable password until the invitation is accepted.
-        password_hash: Set(String::new()),
-        created_at: Set(now),
-        last_login_at: Set(None),
-        proconnect_sub: Set(None),
-    }
-    .insert(&txn)
-    .await
-    .map_err(AppError::from)?;
-    admin_membership::ActiveModel {
-        admin_user_id: Set(user_id),
-        municipality_id: Set(m.id),
-        role: Set("owner".to_owned()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(AppError::from)?;
+    let user_id = invitations::pending_account(&txn, m.id, &owner, owner_name, "owner").await?;
     let link = invitations::issue(
         &txn,
         state,

@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface: layouts, the FranceConnect button, form feedback, islands.
 
+pub mod connect;
 pub mod feedback;
 pub mod islands;
 pub mod layout;
