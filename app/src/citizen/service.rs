@@ -76,13 +76,7 @@ impl Resolved {
                 .into_iter()
                 .filter(|c| preset.is_none_or(|p| p.provides(*c)))
                 .collect(),
-            certified_by: preset
-                .map_or("FranceConnect", |p| p.certified_by)
-                .to_owned(),
-            login: match preset.map(|p| p.brand) {
-                Some(crate::identity::presets::Brand::Csam) => LoginBrand::Csam,
-                _ => LoginBrand::FranceConnect,
-            },
+            login: preset.map_or(LoginBrand::FranceConnect, |p| p.brand),
             lang: self.lang(headers),
             langs: Lang::offered(&self.municipality.country).to_vec(),
             dpo_contact: self.municipality.dpo_contact.clone(),

@@ -15,9 +15,7 @@ pub struct ServiceHeader {
     pub description: String,
     pub state: ProcedureState,
     pub claims: Vec<IdentityClaim>,
-    /// "FranceConnect" (or the preset's certifying body).
-    pub certified_by: String,
-    /// Which login button and wording the landing page shows.
+    /// Which login button and wording the landing page shows; also who certifies the identity.
     pub login: LoginBrand,
     /// The language of the page, among those the municipality offers.
     pub lang: crate::i18n::Lang,

@@ -28,13 +28,8 @@ pub struct ClaimMapping {
     pub source: ClaimSource,
 }
 
-/// Which login button the citizen sees: FranceConnect's is official and may not be imitated for
-/// another provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Brand {
-    FranceConnect,
-    Csam,
-}
+/// Which login button the citizen sees (the page type, shared with the browser bundle).
+pub use crate::citizen::types::LoginBrand as Brand;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProviderPreset {
