@@ -54,10 +54,10 @@ impl Resolved {
 
     /// The language this municipality offers that the request asks for.
     pub fn lang(&self, headers: &HeaderMap) -> Lang {
-        crate::web::i18n::request_lang(headers, Lang::offered(&self.municipality.country))
+        crate::i18n::from_headers(headers, Lang::offered(&self.municipality.country))
     }
 
-    pub fn header(&self, settings_mode: Mode, headers: &HeaderMap) -> ServiceHeader {
+    pub fn header(&self, settings_mode: Mode, lang: Lang) -> ServiceHeader {
         let preset = self
             .provider
             .as_ref()
@@ -77,7 +77,7 @@ impl Resolved {
                 .filter(|c| preset.is_none_or(|p| p.provides(*c)))
                 .collect(),
             login: preset.map_or(LoginBrand::FranceConnect, |p| p.brand),
-            lang: self.lang(headers),
+            lang,
             langs: Lang::offered(&self.municipality.country).to_vec(),
             dpo_contact: self.municipality.dpo_contact.clone(),
             retention_months: self.municipality.retention_months,
@@ -157,7 +157,7 @@ pub async fn lang_of(state: &AppState, headers: &HeaderMap, m: &str) -> Lang {
         .flatten()
         .map(|row| row.country)
         .unwrap_or_default();
-    crate::web::i18n::request_lang(headers, Lang::offered(&country))
+    crate::i18n::from_headers(headers, Lang::offered(&country))
 }
 
 pub async fn landing(
@@ -172,7 +172,7 @@ pub async fn landing(
         .await?
         .is_some();
     Ok(LandingPage {
-        service: r.header(state.settings.mode, headers),
+        service: r.header(state.settings.mode, r.lang(headers)),
         logged_in,
         identity_configured: r.provider.is_some(),
         channel,
@@ -253,10 +253,11 @@ pub async fn form(
         // A draft made under an older revision is kept: answers are keyed by stable id.
         .map(|d| raw_answers(&d))
         .unwrap_or_default();
+    let lang = r.lang(headers);
     Ok(FormPage {
-        identity: identity_lines(&citizen, &r.claims(), r.lang(headers)),
+        identity: identity_lines(&citizen, &r.claims(), lang),
         fields: revision_fields(&state.db, r.revision.id).await?,
-        service: r.header(state.settings.mode, headers),
+        service: r.header(state.settings.mode, lang),
         answers,
         errors,
     })
@@ -382,7 +383,7 @@ pub async fn recap(
     let values =
         validate_answers(&fields, &raw_answers(&d), lang).map_err(|_| AppError::NotFound)?;
     Ok(RecapPage {
-        identity: identity_lines(&citizen, &r.claims(), r.lang(headers)),
+        identity: identity_lines(&citizen, &r.claims(), lang),
         answers: fields
             .iter()
             .filter(|f| f.kind.takes_answer())
@@ -392,7 +393,7 @@ pub async fn recap(
                 value: f.display_answer_in(values.get(&f.stable_id), lang),
             })
             .collect(),
-        service: r.header(state.settings.mode, headers),
+        service: r.header(state.settings.mode, lang),
     })
 }
 
@@ -413,16 +414,14 @@ pub async fn submit(
     let r = resolve(&state.db, m, s).await?;
     ensure_open(&r, headers)?;
     let (sid, mut citizen) = require_citizen(state, headers, &r).await?;
+    let lang = r.lang(headers);
     let fields = revision_fields(&state.db, r.revision.id).await?;
     let Some(d) = find_draft(&state.db, &r, &citizen.sub).await? else {
         return match citizen.last_reference.clone() {
             Some(reference) => Ok(SubmitOutcome::AlreadySent(reference)),
-            None => Err(AppError::Validation(
-                t::NO_DRAFT.get(r.lang(headers)).to_owned(),
-            )),
+            None => Err(AppError::Validation(t::NO_DRAFT.get(lang).to_owned())),
         };
     };
-    let lang = r.lang(headers);
     let values = validate_answers(&fields, &raw_answers(&d), lang).map_err(|errors| {
         AppError::Validation(t::FORM_HAS_ERRORS.with(lang, &[("count", &errors.len().to_string())]))
     })?;
@@ -572,7 +571,7 @@ pub async fn confirmation(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ConfirmationPage {
-        service: r.header(state.settings.mode, headers),
+        service: r.header(state.settings.mode, r.lang(headers)),
         reference,
         email_sent_to: citizen
             .identity
@@ -603,7 +602,7 @@ pub async fn receipt(
         .await?
         .ok_or(AppError::NotFound)?;
     let lang = r.lang(headers);
-    let header = r.header(state.settings.mode, headers);
+    let header = r.header(state.settings.mode, lang);
     let fields = revision_fields(&state.db, row.revision_id).await?;
     let values: std::collections::HashMap<Uuid, serde_json::Value> = field_value::Entity::find()
         .filter(field_value::Column::SubmissionId.eq(row.id))

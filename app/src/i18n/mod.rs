@@ -97,6 +97,17 @@ pub fn negotiate(
     best.map_or(default, |(_, l)| l)
 }
 
+/// The language of a request among `offered`: the language cookie (which `?lang=` sets, see
+/// `web::i18n`), then `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn from_headers(headers: &http::HeaderMap, offered: &[Lang]) -> Lang {
+    let cookie = crate::auth::session::read_cookie(headers, COOKIE);
+    let accept = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    negotiate(None, cookie.as_deref(), accept, offered)
+}
+
 /// One message in every language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Text {

@@ -599,7 +599,7 @@ pub fn LoggedOutView() -> impl IntoView {
     // No municipality data here: the language comes from the cookie or the browser.
     #[cfg(feature = "ssr")]
     let l = crate::web::request_context()
-        .map(|(_, headers)| crate::web::i18n::request_lang(&headers, &Lang::ALL))
+        .map(|(_, headers)| crate::i18n::from_headers(&headers, &Lang::ALL))
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let l = Lang::Fr;

@@ -1,20 +1,11 @@
 //! The citizen's language on the wire: `?lang=` on any page is an explicit choice, remembered in a
 //! cookie (no personal data) and, for this very request, put into the request's cookies so that
-//! every loader and handler reads the language the same way: cookie, then `Accept-Language`,
-//! among the languages the municipality offers (`i18n::negotiate`).
+//! every loader and handler reads the language the same way (`i18n::from_headers`): cookie,
+//! then `Accept-Language`, among the languages the municipality offers.
 
 use crate::i18n::{self, Lang};
 use axum::{extract::Request, middleware::Next, response::Response};
-use http::{HeaderMap, HeaderValue, header};
-
-/// The language of a request among `offered`.
-pub fn request_lang(headers: &HeaderMap, offered: &[Lang]) -> Lang {
-    let cookie = crate::auth::session::read_cookie(headers, i18n::COOKIE);
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    i18n::negotiate(None, cookie.as_deref(), accept, offered)
-}
+use http::{HeaderValue, header};
 
 /// Middleware: `?lang=xx` becomes the language cookie, for this request and the next ones.
 pub async fn remember_choice(mut request: Request, next: Next) -> Response {
