@@ -49,7 +49,7 @@ impl AgentLoginError {
             Self::Identity(IdentityError::Denied(_)) => {
                 "La connexion avec ProConnect a été annulée.".to_owned()
             }
-            Self::Identity(e) => e.message_fr().replace("FranceConnect", "ProConnect"),
+            Self::Identity(e) => e.message_fr().to_owned(),
             Self::NoAccount(email) => format!(
                 "Aucun compte i-CLEFS n'est ouvert pour {email}. Demandez au responsable de votre commune de vous inviter avec cette adresse."
             ),

@@ -57,11 +57,19 @@ impl Resolved {
         crate::i18n::from_headers(headers, Lang::offered(&self.municipality.country))
     }
 
-    pub fn header(&self, settings_mode: Mode, lang: Lang) -> ServiceHeader {
-        let preset = self
-            .provider
+    fn preset(&self) -> Option<ProviderPreset> {
+        self.provider
             .as_ref()
-            .and_then(|p| ProviderPreset::find(&p.preset));
+            .and_then(|p| ProviderPreset::find(&p.preset))
+    }
+
+    /// The login button, and who certifies the identity.
+    pub fn login(&self) -> LoginBrand {
+        self.preset().map_or(LoginBrand::FranceConnect, |p| p.brand)
+    }
+
+    pub fn header(&self, settings_mode: Mode, lang: Lang) -> ServiceHeader {
+        let preset = self.preset();
         ServiceHeader {
             municipality_slug: self.municipality.slug.clone(),
             municipality_name: self.municipality.name.clone(),
@@ -76,7 +84,7 @@ impl Resolved {
                 .into_iter()
                 .filter(|c| preset.is_none_or(|p| p.provides(*c)))
                 .collect(),
-            login: preset.map_or(LoginBrand::FranceConnect, |p| p.brand),
+            login: self.login(),
             lang,
             langs: Lang::offered(&self.municipality.country).to_vec(),
             dpo_contact: self.municipality.dpo_contact.clone(),
@@ -558,27 +566,37 @@ pub async fn confirmation(
     s: &str,
 ) -> AppResult<ConfirmationPage> {
     let r = resolve(&state.db, m, s).await?;
-    let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let reference = citizen.last_reference.clone().ok_or(AppError::NotFound)?;
-    // Only show a reference that belongs to this service.
-    submission::Entity::find()
-        .filter(submission::Column::MunicipalityId.eq(r.municipality.id))
-        .filter(submission::Column::ProcedureId.eq(r.procedure.id))
-        .filter(submission::Column::Reference.eq(reference.as_str()))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (citizen, sent) = last_sent(state, headers, &r).await?;
     Ok(ConfirmationPage {
         service: r.header(state.settings.mode, r.lang(headers)),
-        reference,
+        reference: sent.reference,
         email_sent_to: citizen
             .identity
             .get(IdentityClaim::Email)
             .map(str::to_owned)
             .filter(|e| !e.is_empty()),
     })
+}
+
+/// The submission this browser's session last sent, if it belongs to this service (the
+/// confirmation page and the receipt show nothing else).
+async fn last_sent(
+    state: &AppState,
+    headers: &HeaderMap,
+    r: &Resolved,
+) -> AppResult<(CitizenSession, submission::Model)> {
+    let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let reference = citizen.last_reference.clone().ok_or(AppError::NotFound)?;
+    let sent = submission::Entity::find()
+        .filter(submission::Column::MunicipalityId.eq(r.municipality.id))
+        .filter(submission::Column::ProcedureId.eq(r.procedure.id))
+        .filter(submission::Column::Reference.eq(reference.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((citizen, sent))
 }
 
 /// The citizen's receipt of the request they just sent on this service (PDF), in their
@@ -590,19 +608,8 @@ pub async fn receipt(
     s: &str,
 ) -> AppResult<(String, Vec<u8>)> {
     let r = resolve(&state.db, m, s).await?;
-    let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let reference = citizen.last_reference.clone().ok_or(AppError::NotFound)?;
-    let row = submission::Entity::find()
-        .filter(submission::Column::MunicipalityId.eq(r.municipality.id))
-        .filter(submission::Column::ProcedureId.eq(r.procedure.id))
-        .filter(submission::Column::Reference.eq(reference.as_str()))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (_, row) = last_sent(state, headers, &r).await?;
     let lang = r.lang(headers);
-    let header = r.header(state.settings.mode, lang);
     let fields = revision_fields(&state.db, row.revision_id).await?;
     let values: std::collections::HashMap<Uuid, serde_json::Value> = field_value::Entity::find()
         .filter(field_value::Column::SubmissionId.eq(row.id))
@@ -619,7 +626,7 @@ pub async fn receipt(
         service: r.procedure.title.clone(),
         reference: row.reference.clone(),
         sent_on: crate::inbox::service::display_time(row.created_at),
-        certified_by: header.login.name(lang).to_owned(),
+        certified_by: r.login().name(lang).to_owned(),
         identity: identity
             .claims
             .keys()
