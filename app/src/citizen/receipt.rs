@@ -7,7 +7,7 @@
 //! stays the accessible reference, and the receipt is its printable copy.
 
 use crate::{
-    distribution::poster::{win_ansi, wrap},
+    distribution::poster::{standard_fonts, win_ansi, wrap},
     i18n::{Lang, catalogue as t},
 };
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
@@ -149,12 +149,7 @@ pub fn receipt_pdf(r: &Receipt) -> Vec<u8> {
         p.finish();
         pdf.stream(content_ref(i), &content.finish());
     }
-    pdf.type1_font(regular)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    standard_fonts(&mut pdf, regular, bold);
     pdf.document_info(info)
         .title(TextStr(&format!(
             "{} – {} – {}",

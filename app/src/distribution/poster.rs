@@ -32,6 +32,17 @@ pub(crate) fn win_ansi(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Declares Helvetica (`regular`) and Helvetica-Bold (`bold`) in WinAnsi encoding: the standard
+/// fonts every PDF reader has, so no font file is embedded.
+pub(crate) fn standard_fonts(pdf: &mut Pdf, regular: Ref, bold: Ref) {
+    pdf.type1_font(regular)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+}
+
 /// Splits text into lines of at most `max` characters, on spaces.
 pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -82,12 +93,7 @@ pub fn poster_pdf(poster: &Poster, qr_url: &str) -> AppResult<Vec<u8>> {
             .pair(Name(b"F1"), regular)
             .pair(Name(b"F2"), bold);
     }
-    pdf.type1_font(regular)
-        .base_font(Name(b"Helvetica"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold)
-        .base_font(Name(b"Helvetica-Bold"))
-        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    standard_fonts(&mut pdf, regular, bold);
     pdf.document_info(info)
         .title(TextStr(&poster.title))
         .author(TextStr(&poster.municipality))

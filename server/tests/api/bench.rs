@@ -140,7 +140,7 @@ async fn services(app: &TestApp, municipality_id: Uuid, count: usize) -> Vec<(Uu
     out
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(super) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index.min(sorted.len() - 1)]
 }

@@ -140,8 +140,8 @@ async fn citizen_pages_weight_and_form_latency() {
     alone.sort();
     eprintln!(
         "[citizen] form page, one connection: p50 {:.2} ms, p99 {:.2} ms",
-        alone[100].as_secs_f64() * 1e3,
-        alone[198].as_secs_f64() * 1e3
+        super::bench::percentile(&alone, 0.5).as_secs_f64() * 1e3,
+        super::bench::percentile(&alone, 0.99).as_secs_f64() * 1e3
     );
     let per_task = 40;
     let mut tasks = Vec::new();
@@ -179,7 +179,7 @@ async fn citizen_pages_weight_and_form_latency() {
     let elapsed = started.elapsed();
     round_trip.sort();
     server.sort();
-    let at = |v: &[Duration], p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+    let at = super::bench::percentile;
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     eprintln!(
         "[citizen] form page, 50 concurrent: {} requests in {:.1} s ({:.0}/s); server time p50 {:.1} ms, p99 {:.1} ms; round trip p50 {:.1} ms, p99 {:.1} ms",
