@@ -64,6 +64,8 @@ pub async fn seed_if_empty(
         notice_includes_answers: Set(false),
         dpo_contact: Set(None),
         retention_months: Set(24),
+        logo_version: Set(None),
+        logo_alt: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -69,4 +69,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub oidc: OidcClients,
     pub mailer: Mailer,
+    /// Published services read by citizen pages (`citizen::published`).
+    pub published: Arc<crate::citizen::published::PublishedCache>,
 }

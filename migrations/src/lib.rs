@@ -16,6 +16,7 @@ mod m20261202_000008_add_api_tokens;
 mod m20261202_000009_add_webhooks;
 mod m20261202_000010_add_agent_login;
 mod m20261202_000011_add_privacy;
+mod m20261202_000012_add_logo_and_language;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_add_webhooks::Migration),
             Box::new(m20261202_000010_add_agent_login::Migration),
             Box::new(m20261202_000011_add_privacy::Migration),
+            Box::new(m20261202_000012_add_logo_and_language::Migration),
         ]
     }
 }

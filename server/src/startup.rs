@@ -20,7 +20,8 @@ use tower_http::{
     services::ServeDir, timeout::TimeoutLayer,
 };
 
-/// Largest accepted request body: forms are small; uploads will get their own limit.
+/// Largest accepted request body: forms are small; uploads have their own limit
+/// (`app::web::upload_routes`).
 const BODY_LIMIT: usize = 256 * 1024;
 
 /// A built application, ready to serve.
@@ -145,6 +146,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         settings: settings.clone(),
         oidc: OidcClients::new().context("building the HTTP client")?,
         mailer,
+        published: Arc::default(),
     };
 
     let routes = generate_route_list(app::App);
@@ -171,9 +173,15 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
     let router = router
         .nest_service("/pkg", ServeDir::new(config.site_root.join("pkg")))
         .fallback_service(ServeDir::new(&config.site_root))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(app::web::upload_routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             app::web::distribution::count_visits,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::web::invalidate_published,
         ))
         .layer(middleware::from_fn(app::web::i18n::remember_choice))
         .layer(middleware::from_fn_with_state(
@@ -186,7 +194,6 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         ))
         .layer(middleware::from_fn(app::web::security::headers))
         .layer(middleware::from_fn(app::web::security::server_timing))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -199,7 +199,14 @@ pub(crate) async fn issue<C: sea_orm::ConnectionTrait>(
         invite_par: Some(by.name.to_owned()),
         ..MailVars::default()
     };
-    let mail = render_for(txn, m.id, MailKind::AdminInvitation, &vars).await?;
+    let mail = render_for(
+        txn,
+        m.id,
+        MailKind::AdminInvitation,
+        &vars,
+        crate::i18n::Lang::Fr,
+    )
+    .await?;
     enqueue(
         txn,
         state.settings.mail_host(),

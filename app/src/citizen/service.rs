@@ -2,7 +2,7 @@
 //! identity from the session bound to that municipality.
 
 use super::types::{
-    ConfirmationPage, FormPage, IdentityLine, LandingPage, LoginBrand, RecapLine, RecapPage,
+    ConfirmationPage, FormPage, IdentityLine, LandingPage, LoginBrand, Logo, RecapLine, RecapPage,
     ServiceHeader,
 };
 use crate::i18n::{Lang, catalogue as t};
@@ -32,6 +32,7 @@ use http::HeaderMap;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
 };
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Drafts are kept this long after the last change, so a citizen whose identity session expired
@@ -45,6 +46,8 @@ pub struct Resolved {
     pub revision: procedure_revision::Model,
     pub state: ProcedureState,
     pub provider: Option<identity_provider_config::Model>,
+    /// The published revision's fields, in order (immutable once published).
+    pub fields: Vec<crate::domain::FieldDefinition>,
 }
 
 impl Resolved {
@@ -90,6 +93,10 @@ impl Resolved {
             dpo_contact: self.municipality.dpo_contact.clone(),
             retention_months: self.municipality.retention_months,
             demo: settings_mode == Mode::Demo && preset.is_some_and(|p| p.key == "demo"),
+            logo: crate::branding::logo::address(&self.municipality).map(|src| Logo {
+                src,
+                alt: self.municipality.logo_alt.clone().unwrap_or_default(),
+            }),
         }
     }
 }
@@ -121,13 +128,27 @@ pub async fn resolve<C: ConnectionTrait>(
         .filter(identity_provider_config::Column::MunicipalityId.eq(municipality.id))
         .one(db)
         .await?;
+    let fields = revision_fields(db, revision.id).await?;
     Ok(Resolved {
         municipality,
         procedure,
         revision,
         state,
         provider,
+        fields,
     })
+}
+
+/// [`resolve`], through the in-memory cache of published services (`citizen::published`): what
+/// citizen pages use. Sending a request reads the database itself.
+pub async fn published(state: &AppState, m: &str, s: &str) -> AppResult<Arc<Resolved>> {
+    if let Some(found) = state.published.get(m, s) {
+        return Ok(found);
+    }
+    let generation = state.published.generation();
+    let found = Arc::new(resolve(&state.db, m, s).await?);
+    state.published.put(m, s, generation, Arc::clone(&found));
+    Ok(found)
 }
 
 /// The municipality's provider with its secret decrypted.
@@ -175,7 +196,7 @@ pub async fn landing(
     s: &str,
     channel: Channel,
 ) -> AppResult<LandingPage> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     let logged_in = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
         .await?
         .is_some();
@@ -253,7 +274,7 @@ pub async fn form(
     s: &str,
     errors: Vec<FieldError>,
 ) -> AppResult<FormPage> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     let answers = find_draft(&state.db, &r, &citizen.sub)
@@ -264,7 +285,7 @@ pub async fn form(
     let lang = r.lang(headers);
     Ok(FormPage {
         identity: identity_lines(&citizen, &r.claims(), lang),
-        fields: revision_fields(&state.db, r.revision.id).await?,
+        fields: r.fields.clone(),
         service: r.header(state.settings.mode, lang),
         answers,
         errors,
@@ -298,7 +319,7 @@ pub async fn save_form(
     s: &str,
     posted: &[(String, String)],
 ) -> Result<(), SaveError> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     // The identity is certified: a post that tries to carry identity values is tampering.
@@ -311,9 +332,9 @@ pub async fn save_form(
                 .to_owned(),
         )));
     }
-    let fields = revision_fields(&state.db, r.revision.id).await?;
+    let fields = &r.fields;
     let mut raw = RawAnswers::new();
-    for field in &fields {
+    for field in fields {
         let name = field.input_name();
         // Checkboxes post one value each: kept together, one per line.
         let values: Vec<&str> = posted
@@ -326,7 +347,7 @@ pub async fn save_form(
         }
     }
     upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
-    validate_answers(&fields, &raw, r.lang(headers))
+    validate_answers(fields, &raw, r.lang(headers))
         .map(|_| ())
         .map_err(SaveError::Invalid)
 }
@@ -380,16 +401,16 @@ pub async fn recap(
     m: &str,
     s: &str,
 ) -> AppResult<RecapPage> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
-    let fields = revision_fields(&state.db, r.revision.id).await?;
+    let fields = &r.fields;
     let d = find_draft(&state.db, &r, &citizen.sub)
         .await?
         .ok_or(AppError::NotFound)?;
     let lang = r.lang(headers);
     let values =
-        validate_answers(&fields, &raw_answers(&d), lang).map_err(|_| AppError::NotFound)?;
+        validate_answers(fields, &raw_answers(&d), lang).map_err(|_| AppError::NotFound)?;
     Ok(RecapPage {
         identity: identity_lines(&citizen, &r.claims(), lang),
         answers: fields
@@ -423,14 +444,14 @@ pub async fn submit(
     ensure_open(&r, headers)?;
     let (sid, mut citizen) = require_citizen(state, headers, &r).await?;
     let lang = r.lang(headers);
-    let fields = revision_fields(&state.db, r.revision.id).await?;
+    let fields = &r.fields;
     let Some(d) = find_draft(&state.db, &r, &citizen.sub).await? else {
         return match citizen.last_reference.clone() {
             Some(reference) => Ok(SubmitOutcome::AlreadySent(reference)),
             None => Err(AppError::Validation(t::NO_DRAFT.get(lang).to_owned())),
         };
     };
-    let values = validate_answers(&fields, &raw_answers(&d), lang).map_err(|errors| {
+    let values = validate_answers(fields, &raw_answers(&d), lang).map_err(|errors| {
         AppError::Validation(t::FORM_HAS_ERRORS.with(lang, &[("count", &errors.len().to_string())]))
     })?;
 
@@ -458,6 +479,7 @@ pub async fn submit(
         processed_at: Set(None),
         channel: Set(Some(citizen.channel.as_str().to_owned())),
         search_name: Set(Some(crate::inbox::types::search_name(&citizen.identity))),
+        lang: Set(lang.code().to_owned()),
     }
     .insert(&txn)
     .await;
@@ -520,9 +542,10 @@ pub async fn submit(
             submission_id,
             reference: reference.as_str(),
             identity: &citizen.identity,
-            fields: &fields,
+            fields,
             values: &values,
             at: now,
+            lang,
         },
     )
     .await?;
@@ -548,7 +571,7 @@ pub async fn submit(
 
 /// Discards the draft ("Abandonner").
 pub async fn discard(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<()> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     let (_, citizen) = require_citizen(state, headers, &r).await?;
     draft::Entity::delete_many()
         .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
@@ -565,7 +588,7 @@ pub async fn confirmation(
     m: &str,
     s: &str,
 ) -> AppResult<ConfirmationPage> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     let (citizen, sent) = last_sent(state, headers, &r).await?;
     Ok(ConfirmationPage {
         service: r.header(state.settings.mode, r.lang(headers)),
@@ -607,7 +630,7 @@ pub async fn receipt(
     m: &str,
     s: &str,
 ) -> AppResult<(String, Vec<u8>)> {
-    let r = resolve(&state.db, m, s).await?;
+    let r = published(state, m, s).await?;
     let (_, row) = last_sent(state, headers, &r).await?;
     let lang = r.lang(headers);
     let fields = revision_fields(&state.db, row.revision_id).await?;

@@ -27,6 +27,16 @@ pub struct ServiceHeader {
     pub retention_months: i32,
     /// Shown when the instance runs on the demo identity provider.
     pub demo: bool,
+    /// The municipality's logo, if it has one.
+    pub logo: Option<Logo>,
+}
+
+/// A municipality's logo in the page header: its address and its text alternative (empty: the
+/// logo is decorative, the town's name is written beside it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logo {
+    pub src: String,
+    pub alt: String,
 }
 
 /// The citizen's way in. FranceConnect's button is official (DSFR `fr-connect`, exact wording,

@@ -397,7 +397,14 @@ async fn alert_admins<C: ConnectionTrait>(
         date: super::service::french_date(Utc::now()),
         ..MailVars::default()
     };
-    let rendered = render_for(conn, municipality_id, MailKind::DeliveryAlert, &vars).await?;
+    let rendered = render_for(
+        conn,
+        municipality_id,
+        MailKind::DeliveryAlert,
+        &vars,
+        crate::i18n::Lang::Fr,
+    )
+    .await?;
     for admin in admins {
         let mail = OutgoingMail {
             to: admin.email,

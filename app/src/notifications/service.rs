@@ -12,6 +12,7 @@ use crate::{
     db::entities::{mail_template, municipality, outbox, procedure, submission},
     domain::{CertifiedIdentity, FieldDefinition, FieldValues, IdentityClaim},
     error::{AppError, AppResult},
+    i18n::Lang,
     state::{AppState, Settings},
 };
 use chrono::{DateTime, Utc};
@@ -25,7 +26,18 @@ pub const MAX_MESSAGE_CHARS: usize = 5_000;
 
 /// "22/11/2026 à 10:30 (UTC)": the time zone is stated rather than guessed.
 pub fn french_date(at: DateTime<Utc>) -> String {
-    at.format("%d/%m/%Y à %H:%M (UTC)").to_string()
+    date_in(at, Lang::Fr)
+}
+
+/// A date for a citizen's message, in their language (same shape, the zone stated).
+pub fn date_in(at: DateTime<Utc>, lang: Lang) -> String {
+    let word = match lang {
+        Lang::Fr => "à",
+        Lang::En => "at",
+        Lang::Nl => "om",
+    };
+    at.format(&format!("%d/%m/%Y {word} %H:%M (UTC)"))
+        .to_string()
 }
 
 /// Recipients of a municipality's notices: its notification address(es), comma-separated.
@@ -81,6 +93,8 @@ pub struct SubmissionMail<'a> {
     pub fields: &'a [FieldDefinition],
     pub values: &'a FieldValues,
     pub at: DateTime<Utc>,
+    /// The citizen's language: their receipt is written in it (the agents' notice stays French).
+    pub lang: Lang,
 }
 
 /// Queues the citizen's receipt (when their email is known) and the municipality's notice, in the
@@ -91,15 +105,16 @@ pub async fn queue_submission_mails<C: ConnectionTrait>(
     s: SubmissionMail<'_>,
 ) -> AppResult<()> {
     let host = settings.mail_host();
-    let answers: Vec<Answer> = s
-        .fields
-        .iter()
-        .filter(|f| f.kind.takes_answer())
-        .map(|f| Answer {
-            libelle: f.label.clone(),
-            valeur: f.display_answer(s.values.get(&f.stable_id)),
-        })
-        .collect();
+    let answers_in = |lang: Lang| -> Vec<Answer> {
+        s.fields
+            .iter()
+            .filter(|f| f.kind.takes_answer())
+            .map(|f| Answer {
+                libelle: f.label.clone(),
+                valeur: f.display_answer_in(s.values.get(&f.stable_id), lang),
+            })
+            .collect()
+    };
     let base = MailVars {
         commune: s.municipality.name.clone(),
         date: french_date(s.at),
@@ -115,10 +130,18 @@ pub async fn queue_submission_mails<C: ConnectionTrait>(
     {
         let vars = MailVars {
             citoyen: Some(citizen_name.clone()),
-            reponses: Some(answers.clone()),
+            reponses: Some(answers_in(s.lang)),
+            date: date_in(s.at, s.lang),
             ..base.clone()
         };
-        let mail = render_for(txn, s.municipality.id, MailKind::SubmissionReceipt, &vars).await?;
+        let mail = render_for(
+            txn,
+            s.municipality.id,
+            MailKind::SubmissionReceipt,
+            &vars,
+            s.lang,
+        )
+        .await?;
         enqueue(
             txn,
             host,
@@ -144,10 +167,21 @@ pub async fn queue_submission_mails<C: ConnectionTrait>(
         } else {
             String::new()
         }),
-        reponses: Some(if with_data { answers } else { Vec::new() }),
+        reponses: Some(if with_data {
+            answers_in(Lang::Fr)
+        } else {
+            Vec::new()
+        }),
         ..base
     };
-    let mail = render_for(txn, s.municipality.id, MailKind::SubmissionNotice, &vars).await?;
+    let mail = render_for(
+        txn,
+        s.municipality.id,
+        MailKind::SubmissionNotice,
+        &vars,
+        Lang::Fr,
+    )
+    .await?;
     for to in recipients(&s.municipality.notification_email) {
         enqueue(
             txn,
@@ -216,7 +250,8 @@ pub async fn template_view(
     admin: &CurrentAdmin,
     kind: MailKind,
 ) -> AppResult<TemplateView> {
-    let (source, is_default) = templates::effective(&state.db, admin.municipality_id, kind).await?;
+    let (source, is_default) =
+        templates::effective(&state.db, admin.municipality_id, kind, Lang::Fr).await?;
     Ok(TemplateView {
         kind,
         subject: source.subject,
@@ -357,16 +392,18 @@ async fn compose_citizen_mail<C: ConnectionTrait>(
             )
         })?
         .to_owned();
+    // Written in the language the citizen used to send the request.
+    let lang = Lang::parse(&s.lang).unwrap_or_default();
     let vars = MailVars {
         commune: m.name.clone(),
-        date: french_date(Utc::now()),
+        date: date_in(Utc::now(), lang),
         demarche: Some(title),
         reference: Some(s.reference),
         citoyen: Some(identity.full_name()),
         message: Some(message.0.clone()),
         ..MailVars::default()
     };
-    let mail = render_for(db, m.id, MailKind::CitizenNotification, &vars).await?;
+    let mail = render_for(db, m.id, MailKind::CitizenNotification, &vars, lang).await?;
     let outgoing = OutgoingMail {
         to,
         from: m.mail_from.clone(),

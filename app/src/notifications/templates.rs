@@ -13,6 +13,7 @@
 
 use super::types::MailKind;
 use crate::db::entities::mail_template;
+use crate::i18n::Lang;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -136,6 +137,39 @@ impl Part {
 pub struct TemplateError {
     pub part: Part,
     pub message: String,
+}
+
+/// The built-in template of `kind` in `lang`. Citizens' messages exist in every language of the
+/// citizen pages; the agents' messages are French, like the console.
+pub fn default_template_in(kind: MailKind, lang: Lang) -> TemplateSource {
+    let (subject, text, html) = match (kind, lang) {
+        (MailKind::SubmissionReceipt, Lang::En) => (
+            "Your request {{ reference }} has been received",
+            "Hello {{ citoyen }},\n\n{{ commune }} received your request \"{{ demarche }}\" on {{ date }}.\nReference: {{ reference }}\n\nYour answers:\n{% for r in reponses %}- {{ r.libelle }}: {{ r.valeur }}\n{% endfor %}\nKeep this reference for any exchange with the town hall.\n\n{{ commune }}\n",
+            "<p>Hello {{ citoyen }},</p>\n<p>{{ commune }} received your request \"{{ demarche }}\" on {{ date }}.</p>\n<p>Reference: <strong>{{ reference }}</strong></p>\n<h2 style=\"font-size:1.1em\">Your answers</h2>\n<ul>{% for r in reponses %}<li>{{ r.libelle }}: {{ r.valeur }}</li>{% endfor %}</ul>\n<p>Keep this reference for any exchange with the town hall.</p>\n<p>{{ commune }}</p>\n",
+        ),
+        (MailKind::SubmissionReceipt, Lang::Nl) => (
+            "Uw aanvraag {{ reference }} is goed ontvangen",
+            "Beste {{ citoyen }},\n\n{{ commune }} heeft uw aanvraag \"{{ demarche }}\" ontvangen op {{ date }}.\nReferentie: {{ reference }}\n\nUw antwoorden:\n{% for r in reponses %}- {{ r.libelle }}: {{ r.valeur }}\n{% endfor %}\nBewaar deze referentie voor elk contact met het gemeentehuis.\n\n{{ commune }}\n",
+            "<p>Beste {{ citoyen }},</p>\n<p>{{ commune }} heeft uw aanvraag \"{{ demarche }}\" ontvangen op {{ date }}.</p>\n<p>Referentie: <strong>{{ reference }}</strong></p>\n<h2 style=\"font-size:1.1em\">Uw antwoorden</h2>\n<ul>{% for r in reponses %}<li>{{ r.libelle }}: {{ r.valeur }}</li>{% endfor %}</ul>\n<p>Bewaar deze referentie voor elk contact met het gemeentehuis.</p>\n<p>{{ commune }}</p>\n",
+        ),
+        (MailKind::CitizenNotification, Lang::En) => (
+            "Your request {{ reference }}: {{ demarche }}",
+            "Hello {{ citoyen }},\n\n{{ message }}\n\nReference of your request: {{ reference }} ({{ demarche }}).\n\n{{ commune }}\n",
+            "<p>Hello {{ citoyen }},</p>\n<p style=\"white-space:pre-line\">{{ message }}</p>\n<p>Reference of your request: <strong>{{ reference }}</strong> ({{ demarche }}).</p>\n<p>{{ commune }}</p>\n",
+        ),
+        (MailKind::CitizenNotification, Lang::Nl) => (
+            "Uw aanvraag {{ reference }}: {{ demarche }}",
+            "Beste {{ citoyen }},\n\n{{ message }}\n\nReferentie van uw aanvraag: {{ reference }} ({{ demarche }}).\n\n{{ commune }}\n",
+            "<p>Beste {{ citoyen }},</p>\n<p style=\"white-space:pre-line\">{{ message }}</p>\n<p>Referentie van uw aanvraag: <strong>{{ reference }}</strong> ({{ demarche }}).</p>\n<p>{{ commune }}</p>\n",
+        ),
+        _ => return default_template(kind),
+    };
+    TemplateSource {
+        subject: subject.to_owned(),
+        text: text.to_owned(),
+        html: Some(html.to_owned()),
+    }
 }
 
 /// The built-in French template of `kind`.
@@ -292,11 +326,14 @@ pub fn check(kind: MailKind, source: &TemplateSource) -> Result<RenderedMail, Te
     render(source, &MailVars::sample(kind, "Commune exemple"))
 }
 
-/// The template in force for a municipality: its own if it has one, the built-in one otherwise.
+/// The template in force for a municipality: its own if it has one, the built-in one in `lang`
+/// otherwise. A municipality's own template is used whatever the citizen's language: it may say
+/// what only the town hall knows, and the console editor says it is sent as written.
 pub async fn effective<C: ConnectionTrait>(
     db: &C,
     municipality_id: Uuid,
     kind: MailKind,
+    lang: Lang,
 ) -> Result<(TemplateSource, bool), DbErr> {
     let stored = mail_template::Entity::find()
         .filter(mail_template::Column::MunicipalityId.eq(municipality_id))
@@ -312,7 +349,7 @@ pub async fn effective<C: ConnectionTrait>(
             },
             false,
         ),
-        None => (default_template(kind), true),
+        None => (default_template_in(kind, lang), true),
     })
 }
 
@@ -323,13 +360,14 @@ pub async fn render_for<C: ConnectionTrait>(
     municipality_id: Uuid,
     kind: MailKind,
     vars: &MailVars,
+    lang: Lang,
 ) -> Result<RenderedMail, DbErr> {
-    let (source, is_default) = effective(db, municipality_id, kind).await?;
+    let (source, is_default) = effective(db, municipality_id, kind, lang).await?;
     match render(&source, vars) {
         Ok(mail) => Ok(mail),
         Err(error) if !is_default => {
             tracing::warn!(kind = kind.as_str(), %error, "municipality template failed; default used");
-            render(&default_template(kind), vars).map_err(|e| DbErr::Custom(e.message))
+            render(&default_template_in(kind, lang), vars).map_err(|e| DbErr::Custom(e.message))
         }
         Err(error) => Err(DbErr::Custom(error.message)),
     }

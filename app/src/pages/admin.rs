@@ -959,6 +959,9 @@ pub struct MunicipalitySettings {
     pub notice_includes_answers: bool,
     pub dpo_contact: String,
     pub retention_months: i32,
+    /// Address of the current logo, if any.
+    pub logo_url: Option<String>,
+    pub logo_alt: String,
     pub agents: Vec<AgentLine>,
     pub is_owner: bool,
 }
@@ -990,6 +993,7 @@ pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppE
                 pending: a.pending,
             })
             .collect();
+        let logo_url = crate::branding::logo::address(&m);
         Ok((
             header,
             MunicipalitySettings {
@@ -1000,6 +1004,8 @@ pub async fn load_settings() -> Result<(AdminHeader, MunicipalitySettings), AppE
                 notice_includes_answers: m.notice_includes_answers,
                 dpo_contact: m.dpo_contact.unwrap_or_default(),
                 retention_months: m.retention_months,
+                logo_url,
+                logo_alt: m.logo_alt.unwrap_or_default(),
                 agents,
                 is_owner: admin.is_owner(),
             },
@@ -1040,6 +1046,12 @@ fn settings_page(
         .value("accent_color")
         .unwrap_or(settings.accent_color);
     let invited = query("invite").is_some();
+    let logo = logo_section(
+        &feedback,
+        settings.logo_url.clone(),
+        settings.logo_alt.clone(),
+        settings.name.clone(),
+    );
     let invite_name = labelled_input(
         &feedback,
         "invite_name",
@@ -1103,6 +1115,7 @@ fn settings_page(
                     <button type="submit" class="button">"Enregistrer"</button>
                 </div>
             </form>
+            {logo}
             <section aria-labelledby="agents-title" class="card">
                 <h2 id="agents-title">"Agents de la commune"</h2>
                 {invited.then(|| view! { <p class="notice notice--success" role="status">"Invitation envoyée : l'agent reçoit un lien valable 7 jours pour choisir son mot de passe."</p> })}
@@ -1130,6 +1143,56 @@ fn settings_page(
                 })}
             </section>
         </AdminLayout>
+    }
+}
+
+/// The logo form: a file and its text alternative, sent as multipart (the only such form).
+fn logo_section(
+    feedback: &crate::ui::Feedback,
+    current: Option<String>,
+    alt: String,
+    town: String,
+) -> impl IntoView + use<> {
+    let error = feedback.error_for("logo");
+    let alt_error = feedback.error_for("logo_alt");
+    let alt_value = feedback.value("logo_alt").unwrap_or(alt.clone());
+    let has_logo = current.is_some();
+    view! {
+        <section aria-labelledby="logo-title" class="card">
+            <h2 id="logo-title">"Logo de la commune"</h2>
+            <p>"Affiché en haut de chaque page citoyenne, à côté du nom de la commune."</p>
+            {current.map(|src| view! {
+                <p class="logo-current">
+                    <img src=src alt=format!("Logo actuel de {town}") class="logo-current__image" />
+                </p>
+            })}
+            <form method="post" action="/admin/settings/logo" enctype="multipart/form-data" class="form" novalidate="novalidate">
+                <div class=if error.is_some() { "field field--error" } else { "field" }>
+                    <label for="logo">{if has_logo { "Remplacer le logo (facultatif)" } else { "Fichier du logo" }}</label>
+                    <p class="hint" id="logo-help">"Image PNG ou JPEG, 2 Mo au plus. Elle est réduite à 480 × 160 pixels et enregistrée à nouveau : ses métadonnées (position GPS, auteur) sont supprimées."</p>
+                    {error.clone().map(|m| view! { <p class="field-error" id="logo-error">{m}</p> })}
+                    <input type="file" id="logo" name="logo" accept="image/png,image/jpeg"
+                        aria-describedby=if error.is_some() { "logo-help logo-error" } else { "logo-help" }
+                        aria-invalid=error.is_some().then_some("true") />
+                </div>
+                <div class=if alt_error.is_some() { "field field--error" } else { "field" }>
+                    <label for="logo_alt">"Texte de remplacement (facultatif)"</label>
+                    <p class="hint" id="logo_alt-help">"Ce que le logo dit à qui ne le voit pas. Laissez vide si le logo ne fait que reprendre le nom de la commune (écrit à côté) : il sera alors ignoré par les lecteurs d'écran."</p>
+                    {alt_error.clone().map(|m| view! { <p class="field-error" id="logo_alt-error">{m}</p> })}
+                    <input type="text" id="logo_alt" name="logo_alt" value=alt_value autocomplete="off"
+                        aria-describedby=if alt_error.is_some() { "logo_alt-help logo_alt-error" } else { "logo_alt-help" }
+                        aria-invalid=alt_error.is_some().then_some("true") />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="button button--secondary">"Enregistrer le logo"</button>
+                </div>
+            </form>
+            {has_logo.then(|| view! {
+                <form method="post" action="/admin/settings/logo/supprimer" class="form">
+                    <button type="submit" class="button button--danger">"Retirer le logo"</button>
+                </form>
+            })}
+        </section>
     }
 }
 
@@ -1178,6 +1241,7 @@ fn templates_page(header: AdminHeader, templates: Vec<TemplateView>) -> impl Int
             <h1>"Modèles de courriels"</h1>
             {saved.then(|| view! { <p class="notice notice--success" role="status">"Modèle enregistré."</p> })}
             <p>"Chaque courriel envoyé par la commune part d'un modèle. Vous pouvez adapter le texte ; les données entre accolades sont remplacées à l'envoi. L'avis de nouvelle demande ne contient aucune donnée personnelle, sauf choix contraire dans les paramètres."</p>
+            <p>"Les modèles par défaut des courriels au citoyen sont envoyés dans la langue de ses pages (français, anglais, et néerlandais pour les communes belges). Un modèle personnalisé est envoyé tel que vous l'avez écrit, quelle que soit la langue du citoyen."</p>
             <ul class="card-list">
                 {templates.into_iter().map(|t| view! {
                     <li class="card">

@@ -107,7 +107,7 @@ fn landing(
     let l = service.lang;
     let provider = service.login.name(l);
     view! {
-        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
+        <CitizenLayout title=service.title.clone() municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
             <h1>{service.title.clone()}</h1>
             {(!service.description.is_empty())
                 .then(|| view! { <p class="lead">{service.description.clone()}</p> })}
@@ -287,7 +287,7 @@ fn form_page(page: FormPage) -> impl IntoView {
     let errors = page.errors.clone();
     let answers = page.answers.clone();
     view! {
-        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
+        <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
             <p class="step">{t::STEP_FORM.get(l)}</p>
             <h1>{service.title.clone()}</h1>
             <ErrorSummary errors=summary lang=l />
@@ -509,7 +509,7 @@ fn recap_page(page: RecapPage) -> impl IntoView {
     let path = service_path(&service);
     let l = service.lang;
     view! {
-        <CitizenLayout title=t::RECAP_TITLE.with(l, &[("title", &service.title)]) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
+        <CitizenLayout title=t::RECAP_TITLE.with(l, &[("title", &service.title)]) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
             <p class="step">{t::STEP_RECAP.get(l)}</p>
             <h1>{t::RECAP_HEADING.get(l)}</h1>
             <p class="lead">{service.title.clone()}</p>
@@ -572,7 +572,7 @@ fn confirmation_page(page: ConfirmationPage, notice: Option<String>) -> impl Int
     let service = page.service;
     let l = service.lang;
     view! {
-        <CitizenLayout title=t::SENT_TITLE.with(l, &[("title", &service.title)]) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone()>
+        <CitizenLayout title=t::SENT_TITLE.with(l, &[("title", &service.title)]) municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
             {notice.map(|n| view! { <p class="notice notice--warning" role="alert">{n}</p> })}
             <div class="notice notice--success">
                 <h1>{t::SENT_HEADING.get(l)}</h1>

@@ -148,6 +148,8 @@ pub async fn create(state: &AppState, input: &NewMunicipality) -> Result<Created
         notice_includes_answers: Set(false),
         dpo_contact: Set(None),
         retention_months: Set(24),
+        logo_version: Set(None),
+        logo_alt: Set(None),
     }
     .insert(&txn)
     .await

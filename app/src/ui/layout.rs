@@ -17,6 +17,9 @@ pub fn CitizenLayout(
     theme: Option<String>,
     #[prop(optional)] lang: Lang,
     #[prop(optional)] langs: Vec<Lang>,
+    /// The municipality's logo, shown before its name.
+    #[prop(default = None)]
+    logo: Option<crate::citizen::types::Logo>,
     children: Children,
 ) -> impl IntoView {
     let here = leptos_router::hooks::use_location()
@@ -56,7 +59,8 @@ pub fn CitizenLayout(
             })}
         <header class="site-header">
             <div class="container site-header__row">
-                <div>
+                {logo.map(|l| view! { <img class="site-header__logo" src=l.src alt=l.alt /> })}
+                <div class="site-header__names">
                     <p class="site-header__municipality">{municipality}</p>
                     <p class="site-header__tagline">{t::TAGLINE.get(lang)}</p>
                 </div>

@@ -163,7 +163,7 @@ pub async fn count_visits(
     let response = next.run(request).await;
     if let Some((m, s, channel)) = visit
         && response.status() == axum::http::StatusCode::OK
-        && let Ok(resolved) = crate::citizen::service::resolve(&state.db, &m, &s).await
+        && let Ok(resolved) = crate::citizen::service::published(&state, &m, &s).await
     {
         distribution::count_quietly(
             &state.db,

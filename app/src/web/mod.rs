@@ -5,6 +5,7 @@
 //! success or render the same page again with the errors and a 4xx status.
 
 pub mod admin;
+pub mod branding;
 pub mod citizen;
 pub mod distribution;
 pub mod i18n;
@@ -64,6 +65,26 @@ pub fn provide_render_context(state: &AppState) {
     if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
+}
+
+/// Drops the published-services cache after every state-changing request of the console or the
+/// API (see `citizen::published`): whatever an agent changed, the next citizen page reads it.
+pub async fn invalidate_published(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let changes =
+        !matches!(
+            *request.method(),
+            axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+        ) && (path.starts_with("/admin") || path.starts_with("/api") || path.starts_with("/_fn"));
+    let response = next.run(request).await;
+    if changes {
+        state.published.invalidate();
+    }
+    response
 }
 
 /// Marks the internal request of a re-render.
@@ -177,6 +198,8 @@ pub fn routes() -> Router<AppState> {
         .route("/q/{code}", get(distribution::short_link))
         .route("/theme/{file}", get(distribution::theme_css))
         .route("/admin/settings", post(admin::save_settings))
+        .route("/admin/settings/logo/supprimer", post(branding::remove))
+        .route("/logo/{town}/{file}", get(branding::image))
         .route("/admin/identite", post(admin::save_identity))
         .route("/admin/courriels/{kind}", post(admin::template_action))
         .route("/admin/agents", post(admin::invite_agent))
@@ -196,4 +219,14 @@ pub fn routes() -> Router<AppState> {
         .route("/s/{m}/{s}/envoyer", post(citizen::submit))
         .route("/s/{m}/{s}/abandonner", post(citizen::discard))
         .route("/s/{m}/{s}/recepisse.pdf", get(citizen::receipt))
+}
+
+/// The routes that take a file, each with its own body limit (every other route keeps the
+/// server's small one: it is applied before these are merged).
+pub fn upload_routes() -> Router<AppState> {
+    let logo_limit = crate::branding::logo::MAX_UPLOAD_BYTES + 64 * 1024;
+    Router::new()
+        .route("/admin/settings/logo", post(branding::upload))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(logo_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(logo_limit))
 }

@@ -127,6 +127,7 @@ async fn insert_submission(
         processed_at: Set(None),
         channel: Set(None),
         search_name: Set(Some(family.to_lowercase())),
+        lang: Set("fr".to_owned()),
     }
     .insert(&app.db)
     .await

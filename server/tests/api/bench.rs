@@ -67,6 +67,7 @@ async fn seed(
                 processed_at: Set(None),
                 channel: Set(Some("qr".to_owned())),
                 search_name: Set(Some(format!("{} prénom {i}", family.to_lowercase()))),
+                lang: Set("fr".to_owned()),
             });
             values.push(field_value::ActiveModel {
                 submission_id: Set(id),

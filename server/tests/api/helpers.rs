@@ -166,6 +166,8 @@ impl TestApp {
             notice_includes_answers: Set(false),
             dpo_contact: Set(None),
             retention_months: Set(24),
+            logo_version: Set(None),
+            logo_alt: Set(None),
         }
         .insert(&self.db)
         .await

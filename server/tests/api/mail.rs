@@ -908,3 +908,87 @@ async fn an_invited_agent_receives_a_link_and_chooses_a_password() {
         .await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_citizen_who_used_english_pages_gets_english_mails_and_agents_keep_french() {
+    let sink = SmtpSink::start("normal").await;
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| c.smtp_url = Some(url)).await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let service = publish_parking_service(&admin, "Carte de stationnement").await;
+    let citizen = app.browser();
+    // The choice made on the service page is remembered for the whole journey.
+    let landing = citizen.get(&format!("{service}?lang=en")).await;
+    assert!(landing.body.contains("<html lang=\"en\""));
+    citizen.citizen_login(&service, "test").await;
+    send(&citizen, &service, "AB-123-CD").await;
+    let mails = sink.wait_for("accepted", 2, Duration::from_secs(20)).await;
+    let receipt = mails
+        .iter()
+        .find(|m| m["rcpt_tos"][0] == CITIZEN_EMAIL)
+        .expect("receipt to the citizen");
+    let subject = receipt["subject"].as_str().unwrap_or_default();
+    assert!(subject.contains("has been received"), "{subject}");
+    let text = receipt["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Your answers:") && text.contains(" at "),
+        "{text}"
+    );
+    assert!(!text.contains("Vos réponses"), "{text}");
+    let notice = mails
+        .iter()
+        .find(|m| m["rcpt_tos"][0] != CITIZEN_EMAIL)
+        .expect("notice to the town hall");
+    assert!(
+        notice["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Nouvelle demande"),
+        "the agents' notice stays French"
+    );
+
+    // Later, the agent's message goes out in the language the request was made in.
+    let detail = detail_path(&admin).await;
+    let sent = admin
+        .post(
+            &format!("{detail}/notifier"),
+            &[("action", "send"), ("message", "Your card is ready.")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let mails = sink.wait_for("accepted", 3, Duration::from_secs(20)).await;
+    let message = mails
+        .iter()
+        .find(|m| m.to_string().contains("Your card is ready."))
+        .expect("the agent's message");
+    let text = message["text"].as_str().unwrap_or_default();
+    assert!(text.starts_with("Hello "), "{text}");
+    assert!(text.contains("Reference of your request"), "{text}");
+
+    // A template the town wrote is sent as written, whatever the language.
+    let custom = admin
+        .post(
+            "/admin/courriels/submission_receipt",
+            &[
+                ("action", "save"),
+                ("subject", "Mairie : demande {{ reference }} reçue"),
+                ("text", "Bonjour {{ citoyen }}, merci. {{ commune }}"),
+                ("html", ""),
+            ],
+        )
+        .await;
+    assert_eq!(custom.status, StatusCode::SEE_OTHER, "{}", custom.body);
+    let other = app.browser();
+    other.get(&format!("{service}?lang=en")).await;
+    other.citizen_login(&service, "test").await;
+    send(&other, &service, "EF-456-GH").await;
+    let mails = sink.wait_for("accepted", 5, Duration::from_secs(20)).await;
+    assert!(
+        mails.iter().any(|m| m["subject"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Mairie : demande")),
+        "custom template used"
+    );
+}

@@ -13,6 +13,7 @@
 mod api_v1;
 mod bad_input;
 mod bench;
+mod branding;
 mod citizen_bench;
 mod concurrency;
 mod distribution;

@@ -15,6 +15,7 @@ pub mod field_value;
 pub mod identity_provider_config;
 pub mod mail_template;
 pub mod municipality;
+pub mod municipality_logo;
 pub mod outbox;
 pub mod procedure;
 pub mod procedure_revision;

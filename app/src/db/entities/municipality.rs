@@ -22,6 +22,10 @@ pub struct Model {
     pub dpo_contact: Option<String>,
     /// Processed submissions are erased this many months after processing.
     pub retention_months: i32,
+    /// Digest of the stored logo (`municipality_logos`), for its address; `None`: no logo.
+    pub logo_version: Option<String>,
+    /// The logo's text alternative; empty or `None`: decorative (the name is written beside it).
+    pub logo_alt: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,8 @@ pub struct Model {
     pub channel: Option<String>,
     /// "family given", lower-cased: search by family name prefix.
     pub search_name: Option<String>,
+    /// Language of the citizen's pages (`fr`, `en`, `nl`): their mails are written in it.
+    pub lang: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
