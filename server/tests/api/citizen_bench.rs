@@ -55,7 +55,8 @@ async fn citizen_pages_weight_and_form_latency() {
     let css =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../style/main.css")).expect("css");
     std::fs::write(site.join("pkg/iclefs.css"), css).expect("css");
-    let app = TestApp::spawn_with(|c| c.site_root = site.clone()).await;
+    let site_root = site.clone();
+    let app = TestApp::spawn_dedicated(move |c| c.site_root = site_root).await;
     let admin = app.browser();
     admin.admin_login(ADMIN_EMAIL).await;
     let service = admin.publish_library_service("Carte de lecteur").await.1;

@@ -102,6 +102,25 @@ impl TestApp {
         }
     }
 
+    /// Like [`TestApp::spawn_with`], with the server on its own runtime of two worker threads, as
+    /// the real binary runs on this 2-core machine: benchmarks load it from the test's runtime, so
+    /// the load generator's tasks never queue in front of the server's.
+    pub async fn spawn_dedicated(adjust: impl FnOnce(&mut Config) + Send + 'static) -> Self {
+        let (started, app) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let _ = started.send(Self::spawn_with(adjust).await);
+                std::future::pending::<()>().await;
+            });
+        });
+        app.await.expect("server started")
+    }
+
     /// The instance key of this demo instance (`secret.key` in its data folder).
     pub fn secret_key(&self) -> app::crypto::SecretKey {
         let raw = std::fs::read_to_string(self._dir.0.join("secret.key")).expect("secret.key");

@@ -250,6 +250,37 @@ async fn the_receipt_pdf_carries_the_request_and_only_for_its_sender() {
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
+    // Tagged: poppler reads a structure tree of headings and paragraphs over the text.
+    let file = std::env::temp_dir().join(format!("iclefs-receipt-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&file, &pdf).expect("write pdf");
+    let pdfinfo = |args: &[&str]| {
+        let out = std::process::Command::new("pdfinfo")
+            .args(args)
+            .arg(&file)
+            .output()
+            .expect("pdfinfo (poppler-utils)");
+        assert!(out.status.success(), "pdfinfo {args:?} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let info = pdfinfo(&[]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+        "{info}"
+    );
+    let tree = pdfinfo(&["-struct-text"]);
+    let _ = std::fs::remove_file(&file);
+    let element_with = |role: &str, text: &str| {
+        let lines: Vec<&str> = tree.lines().collect();
+        lines
+            .windows(2)
+            .any(|w| w[0].trim_start().starts_with(role) && w[1].contains(text))
+    };
+    assert!(tree.trim_start().starts_with("Document"), "{tree}");
+    assert!(element_with("H1", "Receipt"), "{tree}");
+    assert!(element_with("H2", "Certified by FranceConnect"), "{tree}");
+    assert!(element_with("H3", "Numéro de carte de lecteur"), "{tree}");
+    assert!(element_with("P", "B-123456"), "{tree}");
 
     // Another browser gets nothing.
     let stranger = app.browser().get(&format!("{service}/recepisse.pdf")).await;
