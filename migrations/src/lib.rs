@@ -17,6 +17,7 @@ mod m20261202_000009_add_webhooks;
 mod m20261202_000010_add_agent_login;
 mod m20261202_000011_add_privacy;
 mod m20261202_000012_add_logo_and_language;
+mod m20261202_000013_add_field_settings;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_add_agent_login::Migration),
             Box::new(m20261202_000011_add_privacy::Migration),
             Box::new(m20261202_000012_add_logo_and_language::Migration),
+            Box::new(m20261202_000013_add_field_settings::Migration),
         ]
     }
 }

@@ -120,6 +120,12 @@ pub struct FieldDefinition {
     pub help: String,
     pub required: bool,
     pub options: Vec<String>,
+    /// What the answer must also satisfy (limits, pattern), for this field's kind.
+    #[serde(default)]
+    pub rules: super::rules::FieldRules,
+    /// When the field is shown; `None`: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<super::rules::Condition>,
 }
 
 impl FieldDefinition {
@@ -190,6 +196,8 @@ impl FieldDefinition {
                 // A heading or an explanation cannot be "required".
                 required: required && kind.takes_answer(),
                 options,
+                rules: super::rules::FieldRules::default(),
+                condition: None,
             }),
             _ => Err(errors),
         }
@@ -221,6 +229,15 @@ impl FieldDefinition {
                 if raw.contains(['\n', '\r']) {
                     return Err(AnswerError::OneLine);
                 }
+                #[cfg(feature = "ssr")]
+                if let Some(pattern) = &self.rules.pattern {
+                    // Checked when saved; a pattern that no longer compiles refuses nothing.
+                    if let Ok(re) = super::rules::compile_pattern(pattern)
+                        && !re.is_match(raw)
+                    {
+                        return Err(AnswerError::Pattern);
+                    }
+                }
                 serde_json::Value::String(raw.to_owned())
             }
             FieldKind::LongText => {
@@ -245,19 +262,39 @@ impl FieldDefinition {
             }
             FieldKind::Number => {
                 let normalized = raw.replace(',', ".").replace([' ', '\u{a0}'], "");
-                match normalized.parse::<f64>() {
-                    Ok(n) if n.is_finite() && normalized.len() <= 30 => {
-                        serde_json::Number::from_f64(n)
-                            .map(serde_json::Value::Number)
-                            .ok_or(AnswerError::BadNumber)?
-                    }
+                let n = match normalized.parse::<f64>() {
+                    Ok(n) if n.is_finite() && normalized.len() <= 30 => n,
                     _ => return Err(AnswerError::BadNumber),
+                };
+                let rules = &self.rules;
+                if rules.integer && n.fract() != 0.0 {
+                    return Err(AnswerError::NotInteger);
                 }
+                if let Some(min) = rules.min.filter(|min| n < *min) {
+                    return Err(AnswerError::BelowMin(min));
+                }
+                if let Some(max) = rules.max.filter(|max| n > *max) {
+                    return Err(AnswerError::AboveMax(max));
+                }
+                serde_json::Number::from_f64(n)
+                    .map(serde_json::Value::Number)
+                    .ok_or(AnswerError::BadNumber)?
             }
-            FieldKind::Date => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(d) => serde_json::Value::String(d.format("%Y-%m-%d").to_string()),
-                Err(_) => return Err(AnswerError::BadDate),
-            },
+            FieldKind::Date => {
+                let d = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| AnswerError::BadDate)?;
+                let rules = &self.rules;
+                if let Some(min) = rules.date_min.filter(|min| d < *min) {
+                    return Err(AnswerError::DateTooEarly(min));
+                }
+                if let Some(max) = rules.date_max.filter(|max| d > *max) {
+                    return Err(AnswerError::DateTooLate(max));
+                }
+                if rules.past_only && d > chrono::Utc::now().date_naive() {
+                    return Err(AnswerError::DateInFuture);
+                }
+                serde_json::Value::String(d.format("%Y-%m-%d").to_string())
+            }
             FieldKind::SingleChoice => {
                 if !self.options.iter().any(|o| o == raw) {
                     return Err(AnswerError::BadChoice);
@@ -285,6 +322,13 @@ impl FieldDefinition {
                     if !picked.contains(&value) {
                         picked.push(value);
                     }
+                }
+                let count = u32::try_from(picked.len()).unwrap_or(u32::MAX);
+                if let Some(min) = self.rules.min_selected.filter(|min| count < *min) {
+                    return Err(AnswerError::TooFewChoices(min));
+                }
+                if let Some(max) = self.rules.max_selected.filter(|max| count > *max) {
+                    return Err(AnswerError::TooManyChoices(max));
                 }
                 serde_json::Value::Array(picked)
             }
@@ -450,7 +494,7 @@ pub struct FieldError {
 }
 
 /// Why an answer was refused; worded in the citizen's language by [`AnswerError::message`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum AnswerError {
     Required,
     /// More characters than the limit.
@@ -464,6 +508,16 @@ pub enum AnswerError {
     BadPhone,
     BadCommune,
     AmbiguousCommune,
+    BelowMin(f64),
+    AboveMax(f64),
+    NotInteger,
+    DateTooEarly(chrono::NaiveDate),
+    DateTooLate(chrono::NaiveDate),
+    DateInFuture,
+    TooFewChoices(u32),
+    TooManyChoices(u32),
+    /// The answer does not match the field's pattern: the admin's own message is shown.
+    Pattern,
 }
 
 impl AnswerError {
@@ -480,8 +534,26 @@ impl AnswerError {
             Self::BadPhone => t::BAD_PHONE.get(lang).to_owned(),
             Self::BadCommune => t::BAD_COMMUNE.get(lang).to_owned(),
             Self::AmbiguousCommune => t::AMBIGUOUS_COMMUNE.get(lang).to_owned(),
+            Self::BelowMin(min) => t::BELOW_MIN.with(lang, &[("min", &decimal(min))]),
+            Self::AboveMax(max) => t::ABOVE_MAX.with(lang, &[("max", &decimal(max))]),
+            Self::NotInteger => t::NOT_INTEGER.get(lang).to_owned(),
+            Self::DateTooEarly(d) => t::DATE_TOO_EARLY.with(lang, &[("date", &day(d))]),
+            Self::DateTooLate(d) => t::DATE_TOO_LATE.with(lang, &[("date", &day(d))]),
+            Self::DateInFuture => t::DATE_IN_FUTURE.get(lang).to_owned(),
+            Self::TooFewChoices(n) => t::TOO_FEW_CHOICES.with(lang, &[("min", &n.to_string())]),
+            Self::TooManyChoices(n) => t::TOO_MANY_CHOICES.with(lang, &[("max", &n.to_string())]),
+            // Replaced by the field's own message in `validate_answers`.
+            Self::Pattern => t::BAD_CHOICE.get(lang).to_owned(),
         }
     }
+}
+
+fn decimal(n: f64) -> String {
+    n.to_string().replace('.', ",")
+}
+
+fn day(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
 }
 
 impl std::fmt::Display for AnswerError {
@@ -502,7 +574,12 @@ pub fn validate_answers(
 ) -> Result<FieldValues, Vec<FieldError>> {
     let mut values = FieldValues::new();
     let mut errors = Vec::new();
-    for field in fields {
+    let shown = super::rules::shown(fields, raw);
+    for (field, shown) in fields.iter().zip(shown) {
+        // A field whose condition is false is neither required nor kept.
+        if !shown {
+            continue;
+        }
         let answer = raw
             .get(&field.stable_id)
             .map(String::as_str)
@@ -515,7 +592,10 @@ pub fn validate_answers(
             Err(error) => errors.push(FieldError {
                 stable_id: field.stable_id,
                 label: field.label.clone(),
-                message: error.message(lang),
+                message: match (error, &field.rules.pattern_message) {
+                    (AnswerError::Pattern, Some(own)) => own.clone(),
+                    _ => error.message(lang),
+                },
             }),
         }
     }
@@ -538,6 +618,8 @@ mod tests {
             help: String::new(),
             required,
             options: options.iter().map(|s| (*s).to_owned()).collect(),
+            rules: crate::domain::rules::FieldRules::default(),
+            condition: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod nrn;
 pub mod privacy;
 pub mod reference;
+pub mod rules;
 pub mod slug;
 pub mod status;
 

@@ -530,3 +530,101 @@ text!(
     "Pagina niet gevonden"
 );
 text!(ERROR, "Erreur", "Error", "Fout");
+text!(
+    BELOW_MIN,
+    "Saisissez un nombre supérieur ou égal à {min}.",
+    "Enter a number greater than or equal to {min}.",
+    "Vul een getal groter dan of gelijk aan {min} in.",
+);
+text!(
+    ABOVE_MAX,
+    "Saisissez un nombre inférieur ou égal à {max}.",
+    "Enter a number less than or equal to {max}.",
+    "Vul een getal kleiner dan of gelijk aan {max} in.",
+);
+text!(
+    NOT_INTEGER,
+    "Saisissez un nombre entier, sans virgule.",
+    "Enter a whole number, without decimals.",
+    "Vul een geheel getal in, zonder komma.",
+);
+text!(
+    DATE_TOO_EARLY,
+    "Saisissez une date à partir du {date}.",
+    "Enter a date on or after {date}.",
+    "Vul een datum in vanaf {date}.",
+);
+text!(
+    DATE_TOO_LATE,
+    "Saisissez une date jusqu'au {date} au plus tard.",
+    "Enter a date on or before {date}.",
+    "Vul een datum in tot en met {date}.",
+);
+text!(
+    DATE_IN_FUTURE,
+    "La date ne peut pas être dans le futur.",
+    "The date cannot be in the future.",
+    "De datum mag niet in de toekomst liggen.",
+);
+text!(
+    TOO_FEW_CHOICES,
+    "Cochez au moins {min} réponses.",
+    "Tick at least {min} answers.",
+    "Vink minstens {min} antwoorden aan.",
+);
+text!(
+    TOO_MANY_CHOICES,
+    "Cochez au plus {max} réponses.",
+    "Tick at most {max} answers.",
+    "Vink hoogstens {max} antwoorden aan.",
+);
+text!(
+    CONDITION_HINT,
+    "À remplir seulement si : {condition}.",
+    "Only if: {condition}.",
+    "Alleen in te vullen als: {condition}.",
+);
+text!(CONDITION_AND, " et ", " and ", " en ",);
+text!(CONDITION_OR, " ou ", " or ", " of ",);
+text!(
+    OP_EQUALS,
+    "vous avez répondu « {value} » à « {question} »",
+    "you answered \"{value}\" to \"{question}\"",
+    "u \"{value}\" antwoordde op \"{question}\"",
+);
+text!(
+    OP_NOT_EQUALS,
+    "vous n'avez pas répondu « {value} » à « {question} »",
+    "you did not answer \"{value}\" to \"{question}\"",
+    "u niet \"{value}\" antwoordde op \"{question}\"",
+);
+text!(
+    OP_GREATER,
+    "votre réponse à « {question} » est supérieure à {value}",
+    "your answer to \"{question}\" is greater than {value}",
+    "uw antwoord op \"{question}\" groter is dan {value}",
+);
+text!(
+    OP_LESS,
+    "votre réponse à « {question} » est inférieure à {value}",
+    "your answer to \"{question}\" is less than {value}",
+    "uw antwoord op \"{question}\" kleiner is dan {value}",
+);
+text!(
+    OP_CONTAINS,
+    "votre réponse à « {question} » contient « {value} »",
+    "your answer to \"{question}\" contains \"{value}\"",
+    "uw antwoord op \"{question}\" \"{value}\" bevat",
+);
+text!(
+    OP_EMPTY,
+    "vous n'avez pas répondu à « {question} »",
+    "you did not answer \"{question}\"",
+    "u \"{question}\" niet beantwoordde",
+);
+text!(
+    OP_NOT_EMPTY,
+    "vous avez répondu à « {question} »",
+    "you answered \"{question}\"",
+    "u \"{question}\" beantwoordde",
+);

@@ -4,7 +4,7 @@
 use super::{ErrorBlock, param, query, redirect};
 use crate::{
     distribution::types::{Distribution, POSTER_INSTRUCTIONS, PaperSize, Poster},
-    domain::{FieldKind, IdentityClaim, ProcedureState, SubmissionStatus},
+    domain::{FieldDefinition, FieldKind, IdentityClaim, ProcedureState, SubmissionStatus},
     error::AppError,
     inbox::types::{InboxPage, InboxQuery, InboxSort, SubmissionDetail},
     notifications::types::TemplateView,
@@ -360,6 +360,9 @@ fn editor_page(
     let kind_value = feedback
         .value("kind")
         .unwrap_or_else(|| "short_text".to_owned());
+    let retired = query("retire").is_some();
+    let settings = field_settings_inputs(&feedback);
+    let condition = condition_inputs(&feedback, &e.fields);
     view! {
         <AdminLayout title=e.title.clone() municipality=header.municipality user=header.user>
             <p><a href="/admin">"← Tableau de bord"</a></p>
@@ -381,32 +384,39 @@ fn editor_page(
                 {if e.fields.is_empty() {
                     view! { <p>"Aucun champ pour l'instant."</p> }.into_any()
                 } else {
+                    let count = e.fields.len();
                     view! {
                         <ol class="field-list">
                             {e.fields
                                 .iter()
-                                .map(|f| {
-                                    let delete = format!("{base}/fields/{}/delete", f.stable_id);
-                                    view! {
-                                        <li class="field-list__item">
-                                            <span class="field-list__label">{f.label.clone()}</span>
-                                            <span class="field-list__meta">
-                                                {f.kind.label_fr()}
-                                                {if f.required { " – obligatoire" } else { " – facultatif" }}
-                                            </span>
-                                            <form method="post" action=delete class="inline-form">
-                                                <button type="submit" class="link-button">
-                                                    "Supprimer" <span class="sr-only">{format!(" le champ {}", f.label)}</span>
-                                                </button>
-                                            </form>
-                                        </li>
-                                    }
-                                })
+                                .enumerate()
+                                .map(|(i, f)| field_item(&base, f, i, count, &e.fields))
                                 .collect_view()}
                         </ol>
                     }
                     .into_any()
                 }}
+                {(!e.removed.is_empty()).then(|| view! {
+                    <div id="champs-retires" class="removed-fields" tabindex="-1">
+                        {retired.then(|| view! { <p class="notice notice--success" role="status">"Champ supprimé. Vous pouvez l'annuler ci-dessous jusqu'à la prochaine publication."</p> })}
+                        <h3>"Champs supprimés"</h3>
+                        <ul>
+                            {e.removed.iter().map(|f| {
+                                let restore = format!("{base}/fields/{}/restore", f.stable_id);
+                                view! {
+                                    <li>
+                                        {f.label.clone()}
+                                        <form method="post" action=restore class="inline-form">
+                                            <button type="submit" class="link-button">
+                                                "Annuler la suppression" <span class="sr-only">{format!(" du champ {}", f.label)}</span>
+                                            </button>
+                                        </form>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })}
                 <h3>"Ajouter un champ"</h3>
                 <form method="post" action=format!("{base}/fields") class="form" novalidate="novalidate">
                     <div class=if label_error.is_some() { "field field--error" } else { "field" }>
@@ -431,7 +441,7 @@ fn editor_page(
                     </div>
                     <div class=if options_error.is_some() { "field field--error" } else { "field" }>
                         <label for="options">"Options (une par ligne)"</label>
-                        <p class="hint" id="options-help">"Uniquement pour un choix unique."</p>
+                        <p class="hint" id="options-help">"Uniquement pour un choix unique ou multiple."</p>
                         {options_error.clone().map(|m| view! { <p class="field-error" id="options-error">{m}</p> })}
                         <textarea id="options" name="options" rows="4"
                             aria-describedby=if options_error.is_some() { "options-help options-error" } else { "options-help" }>
@@ -442,6 +452,8 @@ fn editor_page(
                         <input type="checkbox" id="required" name="required" value="on" />
                         <label for="required">"Réponse obligatoire"</label>
                     </div>
+                    {settings}
+                    {condition}
                     <div class="actions">
                         <button type="submit" class="button button--secondary">"Ajouter le champ"</button>
                     </div>
@@ -464,6 +476,201 @@ fn editor_page(
             </section>
         </AdminLayout>
     }
+}
+
+/// One field of the builder's list, with its settings, its condition and its buttons (plain
+/// forms: keyboard, mouse and no-script alike; each names its field for screen readers).
+fn field_item(
+    base: &str,
+    f: &FieldDefinition,
+    index: usize,
+    count: usize,
+    all: &[FieldDefinition],
+) -> impl IntoView + use<> {
+    let action = |what: &str| format!("{base}/fields/{}/{what}", f.stable_id);
+    let label = f.label.clone();
+    let button = move |text: &'static str, what: String| {
+        let label = label.clone();
+        view! {
+            <form method="post" action=what class="inline-form">
+                <button type="submit" class="link-button">
+                    {text} <span class="sr-only">{format!(" le champ {label}")}</span>
+                </button>
+            </form>
+        }
+    };
+    let rules = f.rules.summary_fr();
+    let condition = f.condition.as_ref().map(|c| condition_summary_fr(c, all));
+    view! {
+        <li class="field-list__item" id=format!("champ-{}", f.stable_id) tabindex="-1">
+            <span class="field-list__label">{f.label.clone()}</span>
+            <span class="field-list__meta">
+                {f.kind.label_fr()}
+                {if !f.kind.takes_answer() { "" } else if f.required { " – obligatoire" } else { " – facultatif" }}
+                {(!rules.is_empty()).then(|| format!(" – {}", rules.join(", ")))}
+            </span>
+            {condition.map(|c| view! { <span class="field-list__condition">{c}</span> })}
+            <span class="field-list__actions">
+                {(index > 0).then(|| button("Monter", action("up")))}
+                {(index + 1 < count).then(|| button("Descendre", action("down")))}
+                {button("Dupliquer", action("duplicate"))}
+                {button("Supprimer", action("delete"))}
+            </span>
+        </li>
+    }
+}
+
+/// "Affiché si « Animal ? » est égale à « oui »", as the builder lists it.
+fn condition_summary_fr(c: &crate::domain::rules::Condition, all: &[FieldDefinition]) -> String {
+    let rules: Vec<String> = c
+        .rules
+        .iter()
+        .map(|r| {
+            let question = all
+                .iter()
+                .find(|f| f.stable_id == r.field)
+                .map_or("?", |f| f.label.as_str());
+            if r.op.needs_value() {
+                format!("« {question} » {} « {} »", r.op.label_fr(), r.value)
+            } else {
+                format!("« {question} » {}", r.op.label_fr())
+            }
+        })
+        .collect();
+    format!(
+        "Affiché seulement si {}",
+        rules.join(if c.any { " ou " } else { " et " })
+    )
+}
+
+/// A small labelled input of the field settings (its error, if any, beside it).
+fn setting_input(
+    feedback: &crate::ui::Feedback,
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+) -> impl IntoView + use<> {
+    let error = feedback.error_for(name);
+    view! {
+        <div class=if error.is_some() { "field field--error" } else { "field" }>
+            <label for=name>{label}</label>
+            {error.clone().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
+            <input type=kind id=name name=name value=feedback.value(name).unwrap_or_default()
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=error.is_some().then(|| format!("{name}-error")) />
+        </div>
+    }
+}
+
+fn setting_check(
+    feedback: &crate::ui::Feedback,
+    name: &'static str,
+    label: &'static str,
+) -> impl IntoView + use<> {
+    view! {
+        <div class="choice">
+            <input type="checkbox" id=name name=name value="on" checked=feedback.value(name).is_some() />
+            <label for=name>{label}</label>
+        </div>
+    }
+}
+
+/// The settings of the field being added, grouped by the kind they apply to (the others are
+/// ignored), so the form works without script.
+fn field_settings_inputs(feedback: &crate::ui::Feedback) -> impl IntoView + use<> {
+    view! {
+        <details class="settings">
+            <summary>"Réglages selon le type (facultatif)"</summary>
+            <fieldset class="fieldset">
+                <legend>"Nombre"</legend>
+                {setting_input(feedback, "min", "Valeur minimale", "text")}
+                {setting_input(feedback, "max", "Valeur maximale", "text")}
+                {setting_check(feedback, "integer", "Nombre entier seulement")}
+            </fieldset>
+            <fieldset class="fieldset">
+                <legend>"Date"</legend>
+                {setting_input(feedback, "date_min", "Date la plus précoce", "date")}
+                {setting_input(feedback, "date_max", "Date la plus tardive", "date")}
+                {setting_check(feedback, "past_only", "Pas de date dans le futur (date de naissance, de perte…)")}
+            </fieldset>
+            <fieldset class="fieldset">
+                <legend>"Choix multiple"</legend>
+                {setting_input(feedback, "min_selected", "Nombre minimal de cases cochées", "text")}
+                {setting_input(feedback, "max_selected", "Nombre maximal de cases cochées", "text")}
+            </fieldset>
+            <fieldset class="fieldset">
+                <legend>"Texte court : format imposé"</legend>
+                <p class="hint">"Une expression régulière que toute la réponse doit respecter, par exemple [A-Z]-[0-9]{6} pour « B-123456 », et le message affiché sinon."</p>
+                {setting_input(feedback, "pattern", "Motif (expression régulière)", "text")}
+                {setting_input(feedback, "pattern_message", "Message si la réponse ne respecte pas le motif", "text")}
+            </fieldset>
+        </details>
+    }
+}
+
+/// "Afficher ce champ seulement si…": up to two rules on questions already in the form.
+fn condition_inputs(
+    feedback: &crate::ui::Feedback,
+    fields: &[FieldDefinition],
+) -> impl IntoView + use<> {
+    use crate::domain::rules::ConditionOp;
+    let questions: Vec<(String, String)> = fields
+        .iter()
+        .filter(|f| f.kind.takes_answer())
+        .map(|f| (f.stable_id.to_string(), f.label.clone()))
+        .collect();
+    let error = feedback.error_for("condition_field");
+    let rule = |prefix: &'static str, title: &'static str| {
+        let field_name = format!("{prefix}_field");
+        let op_name = format!("{prefix}_op");
+        let value_name = format!("{prefix}_value");
+        let picked = feedback.value(&field_name).unwrap_or_default();
+        let op = feedback.value(&op_name).unwrap_or_default();
+        let value = feedback.value(&value_name).unwrap_or_default();
+        view! {
+            <fieldset class="fieldset condition-rule">
+                <legend>{title}</legend>
+                <div class="field">
+                    <label for=field_name.clone()>"Question"</label>
+                    <select id=field_name.clone() name=field_name.clone()>
+                        <option value="">"— toujours afficher —"</option>
+                        {questions.iter().map(|(id, label)| view! {
+                            <option value=id.clone() selected=*id == picked>{label.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=op_name.clone()>"Sa réponse"</label>
+                    <select id=op_name.clone() name=op_name.clone()>
+                        {ConditionOp::ALL.into_iter().map(|o| view! {
+                            <option value=o.as_str() selected=o.as_str() == op>{o.label_fr()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=value_name.clone()>"Valeur (pour un oui/non : oui ou non)"</label>
+                    <input type="text" id=value_name.clone() name=value_name.clone() value=value />
+                </div>
+            </fieldset>
+        }
+    };
+    let any = feedback.value("condition_join").as_deref() == Some("any");
+    (!questions.is_empty()).then(|| view! {
+        <details class="settings" open=error.is_some()>
+            <summary>"Affichage conditionnel (facultatif)"</summary>
+            <p class="hint">"Le champ n'est demandé que si la condition est remplie ; sinon il n'est ni obligatoire ni conservé. Pour un titre de section, la condition vaut pour toute la section. Seules les questions déjà présentes (placées avant) peuvent servir."</p>
+            {error.clone().map(|m| view! { <p class="field-error" id="condition_field-error">{m}</p> })}
+            {rule("condition", "Condition")}
+            <div class="field">
+                <label for="condition_join">"Si deux conditions"</label>
+                <select id="condition_join" name="condition_join">
+                    <option value="all" selected=!any>"les deux doivent être remplies (ET)"</option>
+                    <option value="any" selected=any>"une seule suffit (OU)"</option>
+                </select>
+            </div>
+            {rule("condition2", "Seconde condition (facultative)")}
+        </details>
+    })
 }
 
 /// The distribution kit: address, HTML line, QR code, posters, and activations per channel.

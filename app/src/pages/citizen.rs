@@ -286,6 +286,23 @@ fn form_page(page: FormPage) -> impl IntoView {
     };
     let errors = page.errors.clone();
     let answers = page.answers.clone();
+    // A conditional question says when to answer it (no script shows or hides it).
+    let all = page.fields.clone();
+    let fields: Vec<FieldDefinition> = page
+        .fields
+        .into_iter()
+        .map(|mut field| {
+            if let Some(condition) = &field.condition {
+                let hint = condition.describe(&all, l);
+                field.help = if field.help.is_empty() {
+                    hint
+                } else {
+                    format!("{} {hint}", field.help)
+                };
+            }
+            field
+        })
+        .collect();
     view! {
         <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
             <p class="step">{t::STEP_FORM.get(l)}</p>
@@ -294,8 +311,7 @@ fn form_page(page: FormPage) -> impl IntoView {
             {identity_block(page.identity, &service)}
             <form method="post" action=format!("{path}/formulaire") novalidate="novalidate" class="form">
                 <p class="hint">{t::REQUIRED_HINT.get(l)}</p>
-                {page
-                    .fields
+                {fields
                     .into_iter()
                     .map(|field| {
                         let error = errors.iter().find(|e| e.stable_id == field.stable_id).map(|e| e.message.clone());

@@ -186,7 +186,22 @@ pub async fn revision_fields<C: ConnectionTrait>(
 ) -> AppResult<Vec<FieldDefinition>> {
     let rows = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
+        .filter(field_definition::Column::RemovedAt.is_null())
         .order_by_asc(field_definition::Column::Position)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(to_definition).collect())
+}
+
+/// The fields removed from a draft that can still be brought back, most recent first.
+pub async fn removed_fields<C: ConnectionTrait>(
+    db: &C,
+    revision_id: Uuid,
+) -> AppResult<Vec<FieldDefinition>> {
+    let rows = field_definition::Entity::find()
+        .filter(field_definition::Column::RevisionId.eq(revision_id))
+        .filter(field_definition::Column::RemovedAt.is_not_null())
+        .order_by_desc(field_definition::Column::RemovedAt)
         .all(db)
         .await?;
     Ok(rows.into_iter().filter_map(to_definition).collect())
@@ -194,6 +209,10 @@ pub async fn revision_fields<C: ConnectionTrait>(
 
 fn to_definition(row: field_definition::Model) -> Option<FieldDefinition> {
     let kind = FieldKind::parse(&row.kind).ok()?;
+    let settings: StoredSettings = row
+        .settings
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
     Some(FieldDefinition {
         stable_id: row.stable_id,
         kind,
@@ -201,7 +220,28 @@ fn to_definition(row: field_definition::Model) -> Option<FieldDefinition> {
         help: row.help,
         required: row.required,
         options: serde_json::from_value(row.options).unwrap_or_default(),
+        rules: settings.rules,
+        condition: settings.condition,
     })
+}
+
+/// The `settings` column of a field: its rules and its condition.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct StoredSettings {
+    #[serde(default)]
+    rules: crate::domain::rules::FieldRules,
+    #[serde(default)]
+    condition: Option<crate::domain::rules::Condition>,
+}
+
+fn settings_of(field: &FieldDefinition) -> Option<serde_json::Value> {
+    let stored = StoredSettings {
+        rules: field.rules.clone(),
+        condition: field.condition.clone(),
+    };
+    (stored.rules != crate::domain::rules::FieldRules::default() || stored.condition.is_some())
+        .then(|| serde_json::to_value(&stored).ok())
+        .flatten()
 }
 
 pub fn claims_of(value: &serde_json::Value) -> Vec<IdentityClaim> {
@@ -266,6 +306,11 @@ pub async fn editor(
         state: ProcedureState::parse(&p.state).unwrap_or(ProcedureState::Draft),
         claims: claims_of(&revision.identity_claims),
         fields: revision_fields(&state.db, revision.id).await?,
+        removed: if p.draft_revision_id == Some(revision.id) {
+            removed_fields(&state.db, revision.id).await?
+        } else {
+            Vec::new()
+        },
         revision_number: revision.number,
         has_unpublished_changes: p.draft_revision_id.is_some() && p.published_revision_id.is_some(),
         published_revision_number: published_number,
@@ -296,6 +341,7 @@ async fn draft_revision<C: ConnectionTrait>(db: &C, p: &procedure::Model) -> App
     .await?;
     let fields = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(published))
+        .filter(field_definition::Column::RemovedAt.is_null())
         .all(db)
         .await?;
     for f in fields {
@@ -309,6 +355,8 @@ async fn draft_revision<C: ConnectionTrait>(db: &C, p: &procedure::Model) -> App
             help: Set(f.help),
             required: Set(f.required),
             options: Set(f.options),
+            settings: Set(f.settings),
+            removed_at: Set(None),
         }
         .insert(db)
         .await?;
@@ -343,12 +391,20 @@ pub async fn add_field(
             "Un service ne peut compter plus de 200 champs.".to_owned(),
         ));
     }
+    // The new field comes last: its condition may use any field already there.
+    if let Some(condition) = &field.condition {
+        let earlier = revision_fields(&txn, revision_id).await?;
+        condition
+            .check_against(&earlier)
+            .map_err(AppError::Validation)?;
+    }
     let next_position = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
         .order_by_desc(field_definition::Column::Position)
         .one(&txn)
         .await?
         .map_or(0, |f| f.position.saturating_add(1));
+    let settings = settings_of(&field);
     field_definition::ActiveModel {
         id: Set(Uuid::now_v7()),
         revision_id: Set(revision_id),
@@ -359,6 +415,8 @@ pub async fn add_field(
         help: Set(field.help),
         required: Set(field.required),
         options: Set(serde_json::to_value(&field.options).unwrap_or_default()),
+        settings: Set(settings),
+        removed_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -377,14 +435,190 @@ pub async fn delete_field(
     let txn = crate::db::begin_write(&state.db).await?;
     let p = find_owned(&txn, admin, id).await?;
     let revision_id = draft_revision(&txn, &p).await?;
-    let deleted = field_definition::Entity::delete_many()
+    let fields = revision_fields(&txn, revision_id).await?;
+    // A condition never points at a field that is gone.
+    if let Some(dependent) = fields.iter().find(|f| {
+        f.condition
+            .as_ref()
+            .is_some_and(|c| c.rules.iter().any(|r| r.field == stable_id))
+    }) {
+        let label = fields
+            .iter()
+            .find(|f| f.stable_id == stable_id)
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        return Err(AppError::Conflict(format!(
+            "« {} » n'est affiché que selon la réponse à « {label} » : retirez d'abord ce champ ou sa condition.",
+            dependent.label
+        )));
+    }
+    let removed = field_definition::Entity::update_many()
+        .col_expr(
+            field_definition::Column::RemovedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now())),
+        )
         .filter(field_definition::Column::RevisionId.eq(revision_id))
         .filter(field_definition::Column::StableId.eq(stable_id))
+        .filter(field_definition::Column::RemovedAt.is_null())
         .exec(&txn)
         .await?;
-    if deleted.rows_affected == 0 {
+    if removed.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    touch(&txn, p.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Brings back a field removed from the draft, at its former place ("Annuler").
+pub async fn restore_field(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    stable_id: Uuid,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let p = find_owned(&txn, admin, id).await?;
+    let revision_id = draft_revision(&txn, &p).await?;
+    let restored = field_definition::Entity::update_many()
+        .col_expr(
+            field_definition::Column::RemovedAt,
+            sea_orm::sea_query::Expr::value(None::<chrono::DateTime<Utc>>),
+        )
+        .filter(field_definition::Column::RevisionId.eq(revision_id))
+        .filter(field_definition::Column::StableId.eq(stable_id))
+        .filter(field_definition::Column::RemovedAt.is_not_null())
+        .exec(&txn)
+        .await?;
+    if restored.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    touch(&txn, p.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Where a field goes in [`move_field`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+}
+
+/// Swaps a field with its neighbour, unless that would put a condition before the question it
+/// depends on.
+pub async fn move_field(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    stable_id: Uuid,
+    direction: Move,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let p = find_owned(&txn, admin, id).await?;
+    let revision_id = draft_revision(&txn, &p).await?;
+    let rows = field_definition::Entity::find()
+        .filter(field_definition::Column::RevisionId.eq(revision_id))
+        .filter(field_definition::Column::RemovedAt.is_null())
+        .order_by_asc(field_definition::Column::Position)
+        .all(&txn)
+        .await?;
+    let at = rows
+        .iter()
+        .position(|r| r.stable_id == stable_id)
+        .ok_or(AppError::NotFound)?;
+    let other = match direction {
+        Move::Up => at.checked_sub(1),
+        Move::Down => Some(at + 1).filter(|i| *i < rows.len()),
+    };
+    let Some(other) = other else {
+        // Already first (or last): nothing to do.
+        return Ok(());
+    };
+    let (first, second) = (at.min(other), at.max(other));
+    let (Some(a), Some(b)) = (rows.get(first), rows.get(second)) else {
+        return Err(AppError::NotFound);
+    };
+    // After the swap `b` comes before `a`: refused if `b` depends on `a`.
+    let depends = to_definition(b.clone())
+        .and_then(|f| f.condition)
+        .is_some_and(|c| c.rules.iter().any(|r| r.field == a.stable_id));
+    if depends {
+        return Err(AppError::Conflict(format!(
+            "« {} » dépend de la réponse à « {} » : il doit rester après.",
+            b.label, a.label
+        )));
+    }
+    for (row, position) in [(a, b.position), (b, a.position)] {
+        field_definition::Entity::update_many()
+            .col_expr(
+                field_definition::Column::Position,
+                sea_orm::sea_query::Expr::value(position),
+            )
+            .filter(field_definition::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+    }
+    touch(&txn, p.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Copies a field right after itself, with a new stable id (a new question for the answers).
+pub async fn duplicate_field(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    stable_id: Uuid,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let p = find_owned(&txn, admin, id).await?;
+    let revision_id = draft_revision(&txn, &p).await?;
+    let rows = field_definition::Entity::find()
+        .filter(field_definition::Column::RevisionId.eq(revision_id))
+        .order_by_asc(field_definition::Column::Position)
+        .all(&txn)
+        .await?;
+    if rows.len() >= 200 {
+        return Err(AppError::Validation(
+            "Un service ne peut compter plus de 200 champs.".to_owned(),
+        ));
+    }
+    let source = rows
+        .iter()
+        .find(|r| r.stable_id == stable_id && r.removed_at.is_none())
+        .ok_or(AppError::NotFound)?
+        .clone();
+    // Make room right after the source.
+    for row in rows.iter().filter(|r| r.position > source.position) {
+        field_definition::Entity::update_many()
+            .col_expr(
+                field_definition::Column::Position,
+                sea_orm::sea_query::Expr::value(row.position.saturating_add(1)),
+            )
+            .filter(field_definition::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+    }
+    let label: String = format!("{} (copie)", source.label)
+        .chars()
+        .take(crate::domain::field::MAX_LABEL_CHARS)
+        .collect();
+    field_definition::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        revision_id: Set(revision_id),
+        stable_id: Set(Uuid::now_v7()),
+        position: Set(source.position.saturating_add(1)),
+        kind: Set(source.kind),
+        label: Set(label),
+        help: Set(source.help),
+        required: Set(source.required),
+        options: Set(source.options),
+        settings: Set(source.settings),
+        removed_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
     touch(&txn, p.id).await?;
     txn.commit().await?;
     Ok(())
@@ -416,6 +650,12 @@ pub async fn publish(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppRes
         // A closed service without pending edits is simply reopened.
         return set_state(txn, p.id, ProcedureState::Online).await;
     };
+    // What was removed from the draft is gone for good once it is frozen.
+    field_definition::Entity::delete_many()
+        .filter(field_definition::Column::RevisionId.eq(draft))
+        .filter(field_definition::Column::RemovedAt.is_not_null())
+        .exec(&txn)
+        .await?;
     let field_count = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(draft))
         .count(&txn)

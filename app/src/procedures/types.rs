@@ -25,6 +25,8 @@ pub struct ProcedureEditor {
     pub claims: Vec<IdentityClaim>,
     /// The fields being edited: the draft revision if any, else the published one.
     pub fields: Vec<FieldDefinition>,
+    /// Fields removed from the draft, restorable until it is published.
+    pub removed: Vec<FieldDefinition>,
     pub revision_number: i32,
     pub has_unpublished_changes: bool,
     pub published_revision_number: Option<i32>,

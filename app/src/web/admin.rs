@@ -292,7 +292,26 @@ pub async fn add_field(
         form_value(&form, "options").unwrap_or_default(),
     );
     let path = format!("/admin/services/{id}");
-    let field = match parsed {
+    let field = parsed.and_then(|mut field| {
+        let v = |name| form_value(&form, name).unwrap_or_default();
+        let input = crate::domain::rules::RulesInput {
+            min: v("min"),
+            max: v("max"),
+            integer: form_value(&form, "integer").is_some(),
+            date_min: v("date_min"),
+            date_max: v("date_max"),
+            past_only: form_value(&form, "past_only").is_some(),
+            min_selected: v("min_selected"),
+            max_selected: v("max_selected"),
+            pattern: v("pattern"),
+            pattern_message: v("pattern_message"),
+        };
+        field.rules =
+            crate::domain::rules::FieldRules::parse(field.kind, field.options.len(), &input)?;
+        field.condition = condition_from(&form).map_err(|e| vec![("condition_field", e)])?;
+        Ok(field)
+    });
+    let field = match field {
         Ok(f) => f,
         Err(errors) => {
             let feedback = Feedback {
@@ -310,11 +329,17 @@ pub async fn add_field(
             .await;
         }
     };
+    let has_condition = field.condition.is_some();
     match procedures::add_field(&state, &admin, id, field).await {
         Ok(()) => see_other(&path),
         Err(AppError::Validation(m)) => {
+            let at = if has_condition {
+                "condition_field"
+            } else {
+                "label"
+            };
             let feedback = Feedback {
-                errors: vec![("label".to_owned(), m)],
+                errors: vec![(at.to_owned(), m)],
                 values: values(&form),
                 ..Feedback::default()
             };
@@ -331,23 +356,75 @@ pub async fn add_field(
     }
 }
 
-pub async fn delete_field(
+/// The condition typed in the builder: up to two rules joined by "et" or "ou". No question
+/// picked means no condition. Whether the rules fit the earlier questions is checked by the
+/// service, which knows them.
+fn condition_from(
+    form: &[(String, String)],
+) -> Result<Option<crate::domain::rules::Condition>, String> {
+    use crate::domain::rules::{Condition, ConditionOp, ConditionRule};
+    let mut rules = Vec::new();
+    for prefix in ["condition", "condition2"] {
+        let field = form_value(form, &format!("{prefix}_field")).unwrap_or_default();
+        if field.trim().is_empty() {
+            continue;
+        }
+        let field = Uuid::parse_str(field.trim())
+            .map_err(|_| "Choisissez la question dont dépend ce champ dans la liste.".to_owned())?;
+        let op = form_value(form, &format!("{prefix}_op"))
+            .and_then(ConditionOp::parse)
+            .ok_or_else(|| "Choisissez comment comparer la réponse.".to_owned())?;
+        rules.push(ConditionRule {
+            field,
+            op,
+            value: form_value(form, &format!("{prefix}_value"))
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        });
+    }
+    Ok((!rules.is_empty()).then(|| Condition {
+        any: form_value(form, "condition_join") == Some("any"),
+        rules,
+    }))
+}
+
+/// `POST /admin/services/{id}/fields/{stable_id}/{action}`: the builder's buttons on one field —
+/// remove (`delete`, undone by `restore` until publication), move (`up`, `down`), `duplicate`.
+/// Plain forms, so they work with the keyboard, the mouse and without script alike.
+pub async fn field_action(
     State(state): State<AppState>,
-    Path((id, stable_id)): Path<(String, String)>,
+    Path((id, stable_id, action)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
     let admin = match require_admin(&state, &headers).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let result = match (parse_uuid(&id), parse_uuid(&stable_id)) {
-        (Ok(id), Ok(sid)) => procedures::delete_field(&state, &admin, id, sid)
-            .await
-            .map(|()| id),
-        (Err(e), _) | (_, Err(e)) => Err(e),
+    let (id, sid) = match (parse_uuid(&id), parse_uuid(&stable_id)) {
+        (Ok(id), Ok(sid)) => (id, sid),
+        (Err(e), _) | (_, Err(e)) => return error_page(&state, &headers, e).await,
     };
+    let result = match action.as_str() {
+        "delete" => procedures::delete_field(&state, &admin, id, sid).await,
+        "restore" => procedures::restore_field(&state, &admin, id, sid).await,
+        "up" => procedures::move_field(&state, &admin, id, sid, procedures::Move::Up).await,
+        "down" => procedures::move_field(&state, &admin, id, sid, procedures::Move::Down).await,
+        "duplicate" => procedures::duplicate_field(&state, &admin, id, sid).await,
+        _ => Err(AppError::NotFound),
+    };
+    let path = format!("/admin/services/{id}");
     match result {
-        Ok(id) => see_other(&format!("/admin/services/{id}")),
+        // The anchor brings the keyboard user back to the field they acted on.
+        Ok(()) if action == "delete" => see_other(&format!("{path}?retire={sid}#champs-retires")),
+        Ok(()) => see_other(&format!("{path}#champ-{sid}")),
+        Err(e @ AppError::Conflict(_)) => {
+            let feedback = Feedback {
+                errors: vec![("fields".to_owned(), e.to_string())],
+                ..Feedback::default()
+            };
+            rerender(&state, &headers, &path, feedback, StatusCode::CONFLICT).await
+        }
         Err(e) => error_page(&state, &headers, e).await,
     }
 }

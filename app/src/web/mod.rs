@@ -183,8 +183,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/services", post(admin::create_service))
         .route("/admin/services/{id}/fields", post(admin::add_field))
         .route(
-            "/admin/services/{id}/fields/{stable_id}/delete",
-            post(admin::delete_field),
+            "/admin/services/{id}/fields/{stable_id}/{action}",
+            post(admin::field_action),
         )
         .route("/admin/services/{id}/publish", post(admin::publish))
         .route("/admin/services/{id}/close", post(admin::close))

@@ -177,6 +177,8 @@ async fn insert_service(app: &TestApp, municipality_id: Uuid, title: &str) -> (U
         help: Set(String::new()),
         required: Set(true),
         options: Set(serde_json::json!([])),
+        settings: Set(None),
+        removed_at: Set(None),
     }
     .insert(&app.db)
     .await

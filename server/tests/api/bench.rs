@@ -132,6 +132,8 @@ async fn services(app: &TestApp, municipality_id: Uuid, count: usize) -> Vec<(Uu
             help: Set(String::new()),
             required: Set(true),
             options: Set(serde_json::json!([])),
+            settings: Set(None),
+            removed_at: Set(None),
         }
         .insert(&app.db)
         .await

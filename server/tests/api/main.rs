@@ -14,6 +14,7 @@ mod api_v1;
 mod bad_input;
 mod bench;
 mod branding;
+mod builder;
 mod citizen_bench;
 mod concurrency;
 mod distribution;

@@ -18,6 +18,11 @@ pub struct Model {
     pub required: bool,
     #[sea_orm(column_type = "Json")]
     pub options: Json,
+    /// `{"rules": …, "condition": …}` (`domain::rules`); `None` for fields without any.
+    #[sea_orm(column_type = "Json", nullable)]
+    pub settings: Option<Json>,
+    /// Removed from a draft, restorable until it is published (never set on a published one).
+    pub removed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,508 @@
+//! The builder beyond adding fields: per-field settings (number and date limits, how many boxes,
+//! a pattern with its own message), conditional display, and the list's buttons — move, duplicate,
+//! delete with undo. Each is driven through the console and answered by a citizen over HTTP;
+//! bad settings are refused with a reason and nothing is half-saved.
+
+use super::helpers::{ADMIN_EMAIL, Browser, TestApp};
+use reqwest::StatusCode;
+
+/// Creates a draft service and returns its editor path.
+async fn new_service(admin: &Browser, title: &str) -> String {
+    let created = admin
+        .post(
+            "/admin/services",
+            &[
+                ("title", title),
+                ("description", ""),
+                ("claims", "family_name"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    created
+        .location
+        .expect("editor")
+        .trim_start_matches(&admin.base)
+        .to_owned()
+}
+
+async fn add(admin: &Browser, editor: &str, form: &[(&str, &str)]) -> super::helpers::Page {
+    admin.post(&format!("{editor}/fields"), form).await
+}
+
+/// The fields listed by the editor, in order: (stable id, label).
+async fn listed(admin: &Browser, editor: &str) -> Vec<(String, String)> {
+    let page = admin.get(editor).await;
+    let mut out = Vec::new();
+    let mut rest = page.body.as_str();
+    while let Some(at) = rest.find("id=\"champ-") {
+        rest = &rest[at + 10..];
+        let id = rest[..36].to_owned();
+        let label_at = rest.find("field-list__label\">").expect("label") + 19;
+        let label = rest[label_at..label_at + rest[label_at..].find('<').expect("end")].to_owned();
+        out.push((id, label));
+    }
+    out
+}
+
+#[tokio::test]
+async fn per_field_settings_are_enforced_on_the_citizen_side() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Location de salle").await;
+
+    // Bad settings: refused with a reason, nothing added.
+    for (form, message) in [
+        (
+            vec![
+                ("label", "Invités"),
+                ("kind", "number"),
+                ("min", "50"),
+                ("max", "10"),
+            ],
+            "supérieur au minimum",
+        ),
+        (
+            vec![
+                ("label", "Code"),
+                ("kind", "short_text"),
+                ("pattern", "([A-Z]"),
+                ("pattern_message", "x"),
+            ],
+            "pas une expression régulière valide",
+        ),
+        (
+            vec![
+                ("label", "Code"),
+                ("kind", "short_text"),
+                ("pattern", "(a+)+$"),
+                ("pattern_message", "x"),
+            ],
+            "répète une partie",
+        ),
+        (
+            vec![
+                ("label", "Code"),
+                ("kind", "short_text"),
+                ("pattern", "[0-9]{5}"),
+            ],
+            "Écrivez le message",
+        ),
+        (
+            vec![
+                ("label", "Options"),
+                ("kind", "multiple_choice"),
+                ("options", "A\nB"),
+                ("min_selected", "3"),
+            ],
+            "dépasse le nombre d'options",
+        ),
+        (
+            vec![
+                ("label", "Options"),
+                ("kind", "multiple_choice"),
+                ("options", "A\na"),
+            ],
+            "en double",
+        ),
+        (
+            vec![("label", "  "), ("kind", "short_text")],
+            "libellé est obligatoire",
+        ),
+    ] {
+        let refused = add(&admin, &editor, &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        assert!(
+            refused.body.contains(message),
+            "{message}: {}",
+            refused.body
+        );
+    }
+    assert!(
+        listed(&admin, &editor).await.is_empty(),
+        "nothing half-saved"
+    );
+
+    for form in [
+        vec![
+            ("label", "Nombre d'invités"),
+            ("kind", "number"),
+            ("min", "1"),
+            ("max", "80"),
+            ("integer", "on"),
+            ("required", "on"),
+        ],
+        vec![
+            ("label", "Date de l'événement"),
+            ("kind", "date"),
+            ("date_min", "2020-01-01"),
+            ("date_max", "2099-12-31"),
+            ("required", "on"),
+        ],
+        vec![
+            ("label", "Date de naissance de l'organisateur"),
+            ("kind", "date"),
+            ("past_only", "on"),
+            ("required", "on"),
+        ],
+        vec![
+            ("label", "Équipements"),
+            ("kind", "multiple_choice"),
+            ("options", "Tables\nChaises\nSono"),
+            ("min_selected", "1"),
+            ("max_selected", "2"),
+            ("required", "on"),
+        ],
+        vec![
+            ("label", "Numéro d'association"),
+            ("kind", "short_text"),
+            ("pattern", "W[0-9]{9}"),
+            (
+                "pattern_message",
+                "Le numéro RNA commence par W suivi de 9 chiffres.",
+            ),
+            ("required", "on"),
+        ],
+    ] {
+        let added = add(&admin, &editor, &form).await;
+        assert_eq!(
+            added.status,
+            StatusCode::SEE_OTHER,
+            "{form:?}: {}",
+            added.body
+        );
+    }
+    let page = admin.get(&editor).await;
+    assert!(
+        page.body.contains("au moins 1, au plus 80, nombre entier"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        admin.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let service = "/s/demo/location-de-salle";
+    let citizen = app.browser();
+    let form = citizen.citizen_login(service, "test").await;
+    let names = form.field_names();
+    assert_eq!(names.len(), 5, "{names:?}");
+    let post = |values: [&'static str; 5], extra: Option<&'static str>| {
+        let mut pairs: Vec<(String, String)> = names
+            .iter()
+            .zip(values)
+            .map(|(n, v)| (n.clone(), v.to_owned()))
+            .collect();
+        if let Some(second) = extra {
+            pairs.push((names[3].clone(), second.to_owned()));
+        }
+        pairs
+    };
+    let send = |pairs: Vec<(String, String)>| {
+        let citizen = &citizen;
+        async move {
+            let refs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            citizen.post(&format!("{service}/formulaire"), &refs).await
+        }
+    };
+    let refused = send(post(
+        ["12,5", "2019-06-01", "2999-01-01", "Tables", "W12"],
+        Some("Chaises"),
+    ))
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "Saisissez un nombre entier",
+        "à partir du 01/01/2020",
+        "ne peut pas être dans le futur",
+        "Le numéro RNA commence par W suivi de 9 chiffres.",
+    ] {
+        assert!(
+            refused.body.contains(message),
+            "{message}: {}",
+            refused.body
+        );
+    }
+    let refused = send(post(
+        ["81", "2026-06-01", "1980-01-01", "", "W123456789"],
+        None,
+    ))
+    .await;
+    assert!(refused.body.contains("inférieur ou égal à 80"));
+    assert!(
+        refused.body.contains("Ce champ est obligatoire")
+            || refused.body.contains("Cochez au moins 1")
+    );
+    let mut three = post(
+        ["40", "2026-06-01", "1980-01-01", "Tables", "W123456789"],
+        Some("Chaises"),
+    );
+    three.push((names[3].clone(), "Sono".to_owned()));
+    let refused = send(three).await;
+    assert!(
+        refused.body.contains("Cochez au plus 2 réponses"),
+        "{}",
+        refused.body
+    );
+    // What was typed is kept after a refusal.
+    assert!(refused.body.contains("W123456789"));
+    let accepted = send(post(
+        ["40", "2026-06-01", "1980-01-01", "Tables", "W123456789"],
+        Some("Sono"),
+    ))
+    .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let sent = citizen.post(&format!("{service}/envoyer"), &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.submissions().await, 1);
+}
+
+#[tokio::test]
+async fn a_condition_shows_a_question_only_when_it_applies() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Inscription cantine").await;
+    assert_eq!(
+        add(
+            &admin,
+            &editor,
+            &[
+                ("label", "Allergies ?"),
+                ("kind", "yes_no"),
+                ("required", "on")
+            ]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let allergy = listed(&admin, &editor).await[0].0.clone();
+
+    // A condition on a question that does not exist, or with a value that cannot be answered.
+    let missing = add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Lesquelles"),
+            ("kind", "long_text"),
+            ("condition_field", "0190d8a4-0000-7000-8000-000000000000"),
+            ("condition_op", "equals"),
+            ("condition_value", "oui"),
+        ],
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("posée avant"), "{}", missing.body);
+    let bad_value = add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Lesquelles"),
+            ("kind", "long_text"),
+            ("condition_field", &allergy),
+            ("condition_op", "equals"),
+            ("condition_value", "peut-être"),
+        ],
+    )
+    .await;
+    assert!(bad_value.body.contains("« oui » ou « non »"));
+    assert_eq!(listed(&admin, &editor).await.len(), 1, "nothing half-saved");
+
+    let added = add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Lesquelles"),
+            ("kind", "long_text"),
+            ("required", "on"),
+            ("condition_field", &allergy),
+            ("condition_op", "equals"),
+            ("condition_value", "oui"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = admin.get(&editor).await;
+    assert!(
+        page.body
+            .contains("Affiché seulement si « Allergies ? » est égale à « oui »")
+    );
+    let fields = listed(&admin, &editor).await;
+    let which = fields[1].0.clone();
+
+    // The question a condition depends on cannot be removed, nor the dependent moved above it.
+    let delete = admin
+        .post(&format!("{editor}/fields/{allergy}/delete"), &[])
+        .await;
+    assert_eq!(delete.status, StatusCode::CONFLICT);
+    assert!(delete.body.contains("retirez d'abord"), "{}", delete.body);
+    let up = admin
+        .post(&format!("{editor}/fields/{which}/up"), &[])
+        .await;
+    assert_eq!(up.status, StatusCode::CONFLICT);
+    assert_eq!(listed(&admin, &editor).await, fields, "order unchanged");
+    assert_eq!(
+        admin.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let service = "/s/demo/inscription-cantine";
+    let citizen = app.browser();
+    let form = citizen.citizen_login(service, "test").await;
+    assert!(
+        form.body
+            .contains("À remplir seulement si : vous avez répondu « Oui » à « Allergies ? »."),
+        "{}",
+        form.body
+    );
+    let names = form.field_names();
+    // "Oui" and nothing said: the conditional question is required.
+    let refused = citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "oui"), (names[1].as_str(), "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // "Non": not required, and what was typed in it is not kept.
+    let accepted = citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "non"), (names[1].as_str(), "Arachides")],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let recap = citizen.get(&format!("{service}/recapitulatif")).await;
+    assert!(!recap.body.contains("Arachides"), "{}", recap.body);
+    assert_eq!(
+        citizen
+            .post(&format!("{service}/envoyer"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let detail = admin
+        .get("/admin/inbox?status=all")
+        .await
+        .link_to("/admin/submissions/")
+        .expect("detail");
+    assert!(!admin.get(&detail).await.body.contains("Arachides"));
+}
+
+#[tokio::test]
+async fn fields_move_duplicate_and_come_back_after_a_deletion() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Demande de badge").await;
+    for label in ["Premier", "Deuxième", "Troisième"] {
+        assert_eq!(
+            add(&admin, &editor, &[("label", label), ("kind", "short_text")])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let labels =
+        |fields: Vec<(String, String)>| fields.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+    let fields = listed(&admin, &editor).await;
+    let (first, third) = (fields[0].0.clone(), fields[2].0.clone());
+
+    let moved = admin
+        .post(&format!("{editor}/fields/{third}/up"), &[])
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    assert!(
+        moved
+            .location
+            .unwrap_or_default()
+            .ends_with(&format!("#champ-{third}")),
+        "focus returns to the field"
+    );
+    assert_eq!(
+        labels(listed(&admin, &editor).await),
+        ["Premier", "Troisième", "Deuxième"]
+    );
+    admin
+        .post(&format!("{editor}/fields/{first}/down"), &[])
+        .await;
+    assert_eq!(
+        labels(listed(&admin, &editor).await),
+        ["Troisième", "Premier", "Deuxième"]
+    );
+    // The first cannot go further up: nothing changes.
+    admin
+        .post(&format!("{editor}/fields/{third}/up"), &[])
+        .await;
+    assert_eq!(
+        labels(listed(&admin, &editor).await),
+        ["Troisième", "Premier", "Deuxième"]
+    );
+
+    admin
+        .post(&format!("{editor}/fields/{first}/duplicate"), &[])
+        .await;
+    let after = listed(&admin, &editor).await;
+    assert_eq!(
+        labels(after.clone()),
+        ["Troisième", "Premier", "Premier (copie)", "Deuxième"]
+    );
+    assert_ne!(after[1].0, after[2].0, "the copy is a new question");
+
+    let removed = admin
+        .post(&format!("{editor}/fields/{first}/delete"), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let page = admin
+        .get(
+            &removed
+                .location
+                .expect("back to the editor")
+                .trim_start_matches(&app.base)
+                .replace("#champs-retires", ""),
+        )
+        .await;
+    assert!(page.body.contains("Champ supprimé"), "{}", page.body);
+    assert!(page.body.contains("Annuler la suppression"));
+    assert_eq!(
+        labels(listed(&admin, &editor).await),
+        ["Troisième", "Premier (copie)", "Deuxième"]
+    );
+    let restored = admin
+        .post(&format!("{editor}/fields/{first}/restore"), &[])
+        .await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        labels(listed(&admin, &editor).await),
+        ["Troisième", "Premier", "Premier (copie)", "Deuxième"],
+        "back at its place"
+    );
+
+    // Removed, then published: gone for good.
+    admin
+        .post(&format!("{editor}/fields/{first}/delete"), &[])
+        .await;
+    assert_eq!(
+        admin.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        admin
+            .post(&format!("{editor}/fields/{first}/restore"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let citizen = app.browser();
+    let form = citizen
+        .citizen_login("/s/demo/demande-de-badge", "test")
+        .await;
+    assert_eq!(form.field_names().len(), 3);
+    assert!(!form.body.contains(">Premier<") && !form.body.contains("Premier *"));
+}
