@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/services/new") view=admin::NewServiceView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/:id") view=admin::EditorView ssr=ssr.clone() />
                 <Route path=path!("/admin/services/:id/affiche") view=admin::PosterView ssr=ssr.clone() />
+                <Route path=path!("/admin/services/:id/apercu") view=admin::PreviewView ssr=ssr.clone() />
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
                 <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/identite") view=identity_settings::IdentitySettingsView ssr=ssr.clone() />

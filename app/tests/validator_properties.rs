@@ -27,20 +27,27 @@ fn rules() -> impl Strategy<Value = FieldRules> {
         proptest::option::of(0u32..5),
         proptest::option::of(0u32..5),
         proptest::option::of(proptest::sample::select(vec![
-            "[A-Z]{2}", "W[0-9]{9}", "(", "a|b", ".*", "",
+            "[A-Z]{2}",
+            "W[0-9]{9}",
+            "(",
+            "a|b",
+            ".*",
+            "",
         ])),
     )
-        .prop_map(|(min, max, integer, past_only, min_selected, max_selected, pattern)| FieldRules {
-            min,
-            max,
-            integer,
-            past_only,
-            min_selected,
-            max_selected,
-            pattern: pattern.map(str::to_owned),
-            pattern_message: Some("format".to_owned()),
-            ..FieldRules::default()
-        })
+        .prop_map(
+            |(min, max, integer, past_only, min_selected, max_selected, pattern)| FieldRules {
+                min,
+                max,
+                integer,
+                past_only,
+                min_selected,
+                max_selected,
+                pattern: pattern.map(str::to_owned),
+                pattern_message: Some("format".to_owned()),
+                ..FieldRules::default()
+            },
+        )
 }
 
 /// Up to 6 fields with ids 1..=6; conditions may point at any id, even later or missing ones.
@@ -51,7 +58,10 @@ fn form() -> impl Strategy<Value = Vec<FieldDefinition>> {
             any::<bool>(),
             proptest::collection::vec("[a-zA-Z ]{0,6}", 0..4),
             rules(),
-            proptest::option::of((any::<bool>(), proptest::collection::vec((1u128..8, op(), ".{0,6}"), 0..3))),
+            proptest::option::of((
+                any::<bool>(),
+                proptest::collection::vec((1u128..8, op(), ".{0,6}"), 0..3),
+            )),
         ),
         0..6,
     )
@@ -59,26 +69,28 @@ fn form() -> impl Strategy<Value = Vec<FieldDefinition>> {
         fields
             .into_iter()
             .enumerate()
-            .map(|(i, (kind, required, options, rules, condition))| FieldDefinition {
-                stable_id: Uuid::from_u128(i as u128 + 1),
-                kind,
-                label: format!("Q{i}"),
-                help: String::new(),
-                required,
-                options,
-                rules,
-                condition: condition.map(|(any, rules)| Condition {
-                    any,
-                    rules: rules
-                        .into_iter()
-                        .map(|(field, op, value)| ConditionRule {
-                            field: Uuid::from_u128(field),
-                            op,
-                            value,
-                        })
-                        .collect(),
-                }),
-            })
+            .map(
+                |(i, (kind, required, options, rules, condition))| FieldDefinition {
+                    stable_id: Uuid::from_u128(i as u128 + 1),
+                    kind,
+                    label: format!("Q{i}"),
+                    help: String::new(),
+                    required,
+                    options,
+                    rules,
+                    condition: condition.map(|(any, rules)| Condition {
+                        any,
+                        rules: rules
+                            .into_iter()
+                            .map(|(field, op, value)| ConditionRule {
+                                field: Uuid::from_u128(field),
+                                op,
+                                value,
+                            })
+                            .collect(),
+                    }),
+                },
+            )
             .collect()
     })
 }

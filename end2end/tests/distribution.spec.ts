@@ -66,11 +66,11 @@ test('the settings page refuses a colour that fails the contrast check', async (
   await adminLogin(admin);
   await admin.getByRole('link', { name: 'Paramètres' }).click();
   await admin.getByLabel('Couleur principale').fill('#ffff00');
-  await admin.getByRole('button', { name: 'Enregistrer' }).click();
+  await admin.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(admin.getByText(/trop claire/).first()).toBeVisible();
   await expectNoAxeViolations(admin);
   await admin.getByLabel('Couleur principale').fill('#1d4ed8');
-  await admin.getByRole('button', { name: 'Enregistrer' }).click();
+  await admin.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await expect(admin.getByRole('status')).toHaveText('Paramètres enregistrés.');
   await expectNoAxeViolations(admin);
 });

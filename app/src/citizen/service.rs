@@ -289,6 +289,58 @@ pub async fn form(
         service: r.header(state.settings.mode, lang),
         answers,
         errors,
+        preview: false,
+    })
+}
+
+/// The form of the revision being edited, exactly as the citizen page draws it, for the agent
+/// building it: the identity block shows what will be certified, and nothing can be sent.
+pub async fn preview(
+    state: &AppState,
+    admin: &crate::auth::CurrentAdmin,
+    id: Uuid,
+) -> AppResult<FormPage> {
+    let procedure = crate::procedures::service::find_owned(&state.db, admin, id).await?;
+    let editing = procedure
+        .draft_revision_id
+        .or(procedure.published_revision_id)
+        .ok_or(AppError::NotFound)?;
+    let revision = procedure_revision::Entity::find_by_id(editing)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let municipality = municipality::Entity::find_by_id(admin.municipality_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let provider = identity_provider_config::Entity::find()
+        .filter(identity_provider_config::Column::MunicipalityId.eq(municipality.id))
+        .one(&state.db)
+        .await?;
+    let r = Resolved {
+        fields: revision_fields(&state.db, revision.id).await?,
+        state: ProcedureState::parse(&procedure.state).unwrap_or(ProcedureState::Draft),
+        municipality,
+        procedure,
+        revision,
+        provider,
+    };
+    let lang = Lang::Fr;
+    Ok(FormPage {
+        identity: r
+            .claims()
+            .into_iter()
+            .map(|c| IdentityLine {
+                claim: c,
+                label: c.label(lang).to_owned(),
+                value: "(valeur certifiée)".to_owned(),
+            })
+            .collect(),
+        fields: r.fields.clone(),
+        service: r.header(state.settings.mode, lang),
+        answers: std::collections::BTreeMap::new(),
+        errors: Vec::new(),
+        preview: true,
     })
 }
 

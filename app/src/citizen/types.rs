@@ -85,6 +85,9 @@ pub struct FormPage {
     /// What the citizen typed last time (kept even when invalid).
     pub answers: BTreeMap<Uuid, String>,
     pub errors: Vec<FieldError>,
+    /// Shown to an agent in the builder: same page, nothing can be sent.
+    #[serde(default)]
+    pub preview: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -81,6 +81,37 @@ pub async fn load_editor(
     .await
 }
 
+#[server(prefix = "/_fn", endpoint = "admin/preview")]
+pub async fn load_preview(id: Uuid) -> Result<crate::citizen::types::FormPage, AppError> {
+    as_admin(move |state, admin, _header| async move {
+        crate::citizen::service::preview(&state, &admin, id).await
+    })
+    .await
+}
+
+/// The citizen's form page drawn from the revision being edited (`/admin/services/:id/apercu`).
+#[component]
+pub fn PreviewView() -> impl IntoView {
+    let id = param("id");
+    view! {
+        <Suspense>
+            {move || {
+                let id = id.clone();
+                Suspend::new(async move {
+                    let result = match parse_id(&id) {
+                        Ok(id) => load_preview(id).await.map(|page| (id, page)),
+                        Err(e) => Err(e),
+                    };
+                    match result {
+                        Ok((id, page)) => super::citizen::form_page(page, Some(id)).into_any(),
+                        Err(e) => admin_error(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[server(prefix = "/_fn", endpoint = "admin/poster")]
 pub async fn load_poster(id: Uuid, format: Option<String>) -> Result<Poster, AppError> {
     as_admin(move |state, admin, _header| async move {
@@ -270,6 +301,16 @@ fn new_service(header: AdminHeader, feedback: crate::ui::Feedback) -> impl IntoV
         .unwrap_or_default();
     let title_error = feedback.error_for("title");
     let claims_error = feedback.error_for("claims");
+    // Every problem of an imported file, one per line.
+    let document_error = {
+        let all: Vec<String> = feedback
+            .errors
+            .iter()
+            .filter(|(k, _)| k == "document")
+            .map(|(_, m)| m.clone())
+            .collect();
+        (!all.is_empty()).then(|| all.join(" "))
+    };
     view! {
         <AdminLayout title="Créer un service" municipality=header.municipality user=header.user>
             <h1>"Créer un service"</h1>
@@ -314,6 +355,23 @@ fn new_service(header: AdminHeader, feedback: crate::ui::Feedback) -> impl IntoV
                     <button type="submit" class="button">"Créer le service"</button>
                 </div>
             </form>
+            <section aria-labelledby="import-title" class="card">
+                <h2 id="import-title">"Ou importer un service"</h2>
+                <p>"Un fichier JSON exporté depuis i-CLEFS (par votre commune ou une autre) devient un nouveau service en préparation, que vous pouvez relire avant de le publier."</p>
+                <form method="post" action="/admin/services/import" enctype="multipart/form-data" class="form" novalidate="novalidate">
+                    <div class=if document_error.is_some() { "field field--error" } else { "field" }>
+                        <label for="document">"Fichier du service (JSON)"</label>
+                        <p class="hint" id="document-help">"1 Mo au plus. Le format est décrit dans la documentation (docs/SERVICE-FORMAT.md)."</p>
+                        {document_error.clone().map(|e| view! { <p class="field-error" id="document-error">{e}</p> })}
+                        <input type="file" id="document" name="document" accept="application/json,.json"
+                            aria-describedby=if document_error.is_some() { "document-help document-error" } else { "document-help" }
+                            aria-invalid=document_error.is_some().then_some("true") />
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="button button--secondary">"Importer"</button>
+                    </div>
+                </form>
+            </section>
         </AdminLayout>
     }
 }
@@ -462,6 +520,14 @@ fn editor_page(
 
             <section aria-labelledby="publish-title" class="card">
                 <h2 id="publish-title">"Publication"</h2>
+                <p><a class="button button--secondary" href=format!("{base}/apercu")>"Aperçu du formulaire"</a>
+                    " – tel que le citoyen le verra, avec les changements pas encore publiés."</p>
+                <p class="actions">
+                    <a href=format!("{base}/export.json") download="">"Exporter ce service (JSON)"</a>
+                </p>
+                <form method="post" action=format!("{base}/duplicate")>
+                    <button type="submit" class="button button--secondary">"Dupliquer ce service"</button>
+                </form>
                 {can_publish.then(|| view! {
                     <form method="post" action=format!("{base}/publish")>
                         <button type="submit" class="button">"Publier"</button>

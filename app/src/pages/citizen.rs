@@ -12,6 +12,7 @@ use crate::{
     ui::{CitizenLayout, ErrorSummary, feedback::use_feedback},
 };
 use leptos::prelude::*;
+use uuid::Uuid;
 
 #[server(prefix = "/_fn", endpoint = "citizen/landing")]
 pub async fn load_landing(
@@ -255,7 +256,7 @@ pub fn FormView() -> impl IntoView {
                             if !feedback.field_errors.is_empty() {
                                 page.errors = feedback.field_errors.clone();
                             }
-                            form_page(page).into_any()
+                            form_page(page, None).into_any()
                         }
                         Err(e) => citizen_error(e, &m, &s),
                     }
@@ -265,7 +266,9 @@ pub fn FormView() -> impl IntoView {
     }
 }
 
-fn form_page(page: FormPage) -> impl IntoView {
+pub fn form_page(page: FormPage, preview_id: Option<Uuid>) -> impl IntoView {
+    let preview = page.preview;
+    let preview_id = preview_id.map(|id| id.to_string()).unwrap_or_default();
     let service = page.service;
     let path = service_path(&service);
     let summary: Vec<(String, String)> = page
@@ -305,6 +308,12 @@ fn form_page(page: FormPage) -> impl IntoView {
         .collect();
     view! {
         <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
+            {preview.then(|| view! {
+                <p class="notice preview-banner" role="note" lang="fr">
+                    "Aperçu : le formulaire tel que le citoyen le verra, après sa connexion. Rien ne peut être envoyé d'ici. "
+                    <a href=format!("/admin/services/{preview_id}")>"Retour au formulaire en construction"</a>
+                </p>
+            })}
             <p class="step">{t::STEP_FORM.get(l)}</p>
             <h1>{service.title.clone()}</h1>
             <ErrorSummary errors=summary lang=l />
@@ -320,7 +329,7 @@ fn form_page(page: FormPage) -> impl IntoView {
                     })
                     .collect_view()}
                 <div class="actions">
-                    <button type="submit" class="button">{t::CONTINUE.get(l)}</button>
+                    <button type="submit" class="button" disabled=preview>{t::CONTINUE.get(l)}</button>
                 </div>
             </form>
         </CitizenLayout>

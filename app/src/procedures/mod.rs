@@ -6,4 +6,6 @@
 
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod transfer;
 pub mod types;

@@ -425,6 +425,76 @@ pub async fn add_field(
     Ok(())
 }
 
+/// Writes checked fields, in order, into the draft of a service that has none yet (an import).
+pub async fn insert_fields(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+    fields: &[FieldDefinition],
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let p = find_owned(&txn, admin, id).await?;
+    let revision_id = draft_revision(&txn, &p).await?;
+    for (position, field) in fields.iter().enumerate() {
+        field_definition::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            revision_id: Set(revision_id),
+            stable_id: Set(field.stable_id),
+            position: Set(i32::try_from(position).map_err(|_| AppError::Internal)?),
+            kind: Set(field.kind.as_str().to_owned()),
+            label: Set(field.label.clone()),
+            help: Set(field.help.clone()),
+            required: Set(field.required),
+            options: Set(serde_json::to_value(&field.options).unwrap_or_default()),
+            settings: Set(settings_of(field)),
+            removed_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    touch(&txn, p.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes a service created a moment ago whose import failed (never published: no submission
+/// can point at it).
+pub async fn delete_empty_draft(state: &AppState, admin: &CurrentAdmin, id: Uuid) -> AppResult<()> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let p = find_owned(&txn, admin, id).await?;
+    if p.published_revision_id.is_some() {
+        return Err(AppError::Conflict(
+            "Ce service a déjà été publié.".to_owned(),
+        ));
+    }
+    procedure::Entity::update_many()
+        .col_expr(
+            procedure::Column::DraftRevisionId,
+            sea_orm::sea_query::Expr::value(None::<Uuid>),
+        )
+        .filter(procedure::Column::Id.eq(p.id))
+        .exec(&txn)
+        .await?;
+    let revisions: Vec<Uuid> = procedure_revision::Entity::find()
+        .filter(procedure_revision::Column::ProcedureId.eq(p.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    field_definition::Entity::delete_many()
+        .filter(field_definition::Column::RevisionId.is_in(revisions.clone()))
+        .exec(&txn)
+        .await?;
+    procedure_revision::Entity::delete_many()
+        .filter(procedure_revision::Column::Id.is_in(revisions))
+        .exec(&txn)
+        .await?;
+    procedure::Entity::delete_by_id(p.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Removes a field from the draft revision (published revisions are never changed).
 pub async fn delete_field(
     state: &AppState,

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod rate_limit;
 pub mod security;
+pub mod transfer;
 
 use crate::{error::AppError, state::AppState, ui::Feedback};
 use axum::{
@@ -187,6 +188,8 @@ pub fn routes() -> Router<AppState> {
             post(admin::field_action),
         )
         .route("/admin/services/{id}/publish", post(admin::publish))
+        .route("/admin/services/{id}/export.json", get(transfer::export))
+        .route("/admin/services/{id}/duplicate", post(transfer::duplicate))
         .route("/admin/services/{id}/close", post(admin::close))
         .route("/admin/submissions/{id}/status", post(admin::set_status))
         .route("/admin/services/{id}/qr.svg", get(distribution::qr_svg))
@@ -225,8 +228,14 @@ pub fn routes() -> Router<AppState> {
 /// server's small one: it is applied before these are merged).
 pub fn upload_routes() -> Router<AppState> {
     let logo_limit = crate::branding::logo::MAX_UPLOAD_BYTES + 64 * 1024;
-    Router::new()
+    let import_limit = crate::procedures::transfer::MAX_DOCUMENT_BYTES + 64 * 1024;
+    let logo = Router::new()
         .route("/admin/settings/logo", post(branding::upload))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(logo_limit))
-        .layer(axum::extract::DefaultBodyLimit::max(logo_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(logo_limit));
+    let import = Router::new()
+        .route("/admin/services/import", post(transfer::import))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(import_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(import_limit));
+    logo.merge(import)
 }

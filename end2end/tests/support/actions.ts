@@ -52,8 +52,8 @@ export async function createLibraryService(page: Page, title: string, options: C
 
   await addField(page, { label: 'Numéro de carte de lecteur', kind: 'Texte court', required: true });
   await addField(page, { label: 'Section préférée', kind: 'Choix unique', options: ['Jeunesse', 'Adultes', 'Bandes dessinées'] });
-  await expect(page.getByText('Numéro de carte de lecteur', { exact: true })).toBeVisible();
-  await expect(page.getByText('Section préférée', { exact: true })).toBeVisible();
+  await expect(fieldInList(page, 'Numéro de carte de lecteur')).toBeVisible();
+  await expect(fieldInList(page, 'Section préférée')).toBeVisible();
   await axe();
 
   await page.getByRole('button', { name: 'Publier' }).click();
@@ -80,7 +80,12 @@ export async function addField(page: Page, field: FieldSpec) {
   if (field.required) await page.getByLabel('Réponse obligatoire').check();
   if (field.options) await page.getByLabel('Options (une par ligne)').fill(field.options.join('\n'));
   await page.getByRole('button', { name: 'Ajouter le champ' }).click();
-  await expect(page.getByText(field.label, { exact: true })).toBeVisible();
+  await expect(fieldInList(page, field.label)).toBeVisible();
+}
+
+/** A question of the builder's list, by its label (the condition menus repeat the labels). */
+export function fieldInList(page: Page, label: string) {
+  return page.getByRole('list').getByRole('listitem').filter({ has: page.getByText(label, { exact: true }) }).first();
 }
 
 /** Fills the FranceConnect stand-in's login form (oidc/fc-provider.mjs); every persona's password is 123. */

@@ -506,3 +506,176 @@ async fn fields_move_duplicate_and_come_back_after_a_deletion() {
     assert_eq!(form.field_names().len(), 3);
     assert!(!form.body.contains(">Premier<") && !form.body.contains("Premier *"));
 }
+
+async fn import(admin: &Browser, bytes: Vec<u8>) -> super::helpers::Page {
+    let form = reqwest::multipart::Form::new().part(
+        "document",
+        reqwest::multipart::Part::bytes(bytes).file_name("service.json"),
+    );
+    super::helpers::Page::from(
+        admin
+            .client
+            .post(format!("{}/admin/services/import", admin.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST import"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_service_is_exported_imported_and_duplicated_with_its_conditions() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Permis de végétaliser").await;
+    add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Jardinière existante ?"),
+            ("kind", "yes_no"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    let first = listed(&admin, &editor).await[0].0.clone();
+    add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Adresse de la jardinière"),
+            ("kind", "short_text"),
+            ("pattern", "[0-9]+ .+"),
+            ("pattern_message", "Numéro puis rue."),
+            ("condition_field", &first),
+            ("condition_op", "equals"),
+            ("condition_value", "oui"),
+        ],
+    )
+    .await;
+
+    let exported = admin
+        .client
+        .get(format!("{}{editor}/export.json", app.base))
+        .send()
+        .await
+        .expect("GET export");
+    assert_eq!(exported.status(), StatusCode::OK);
+    assert!(
+        exported.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("permis-de-vegetaliser.json")
+    );
+    let bytes = exported.bytes().await.expect("body").to_vec();
+    let document: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(document["format"], "i-clefs.service");
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["fields"][1]["rules"]["pattern"], "[0-9]+ .+");
+    assert_eq!(
+        document["fields"][1]["condition"]["rules"][0]["field"],
+        first.as_str()
+    );
+
+    // Another town imports it: a new draft, new ids, the condition following them.
+    app.other_municipality("autre-ville", "agent@autre.test")
+        .await;
+    let other = app.browser();
+    other.admin_login("agent@autre.test").await;
+    let imported = import(&other, bytes.clone()).await;
+    assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
+    let copy = imported
+        .location
+        .expect("editor")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches(&app.base)
+        .to_owned();
+    let fields = listed(&other, &copy).await;
+    assert_eq!(
+        fields.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(),
+        ["Jardinière existante ?", "Adresse de la jardinière"]
+    );
+    assert_ne!(fields[0].0, first, "new stable ids");
+    assert!(
+        other
+            .get(&copy)
+            .await
+            .body
+            .contains("Affiché seulement si « Jardinière existante ? » est égale à « oui »")
+    );
+    // The first town's service is not reachable from the other town.
+    assert_eq!(other.get(&editor).await.status, StatusCode::NOT_FOUND);
+
+    // Bad documents: a reason, and nothing created.
+    let before = other
+        .get("/admin")
+        .await
+        .body
+        .matches("/admin/services/0")
+        .count();
+    let mut forward = document.clone();
+    forward["fields"] =
+        serde_json::json!([document["fields"][1].clone(), document["fields"][0].clone()]);
+    let mut catastrophic = document.clone();
+    catastrophic["fields"][1]["rules"]["pattern"] = serde_json::json!("(a*)*b");
+    let mut html_label = document.clone();
+    html_label["fields"][0]["label"] = serde_json::json!("");
+    let mut future = document.clone();
+    future["version"] = serde_json::json!(2);
+    for (bytes, message) in [
+        (b"{not json".to_vec(), "JSON invalide"),
+        (serde_json::to_vec(&forward).expect("json"), "posée avant"),
+        (
+            serde_json::to_vec(&catastrophic).expect("json"),
+            "répète une partie",
+        ),
+        (
+            serde_json::to_vec(&html_label).expect("json"),
+            "libellé est obligatoire",
+        ),
+        (
+            serde_json::to_vec(&future).expect("json"),
+            "lit la version 1",
+        ),
+        (Vec::new(), "Choisissez le fichier"),
+    ] {
+        let refused = import(&other, bytes).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{message}"
+        );
+        assert!(
+            refused.body.contains(message),
+            "{message}: {}",
+            refused.body
+        );
+    }
+    assert_eq!(
+        other
+            .get("/admin")
+            .await
+            .body
+            .matches("/admin/services/0")
+            .count(),
+        before,
+        "nothing created"
+    );
+
+    // Duplicate in the same town.
+    let duplicated = admin.post(&format!("{editor}/duplicate"), &[]).await;
+    assert_eq!(duplicated.status, StatusCode::SEE_OTHER);
+    let twin = duplicated
+        .location
+        .expect("editor")
+        .trim_start_matches(&app.base)
+        .to_owned();
+    assert_ne!(twin, editor);
+    let page = admin.get(&twin).await;
+    assert!(page.body.contains("Permis de végétaliser (copie)"));
+    assert_eq!(listed(&admin, &twin).await.len(), 2);
+}
