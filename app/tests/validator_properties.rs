@@ -6,6 +6,7 @@
 
 use app::domain::field::{FieldDefinition, FieldKind, RawAnswers, validate_answers};
 use app::domain::rules::{Condition, ConditionOp, ConditionRule, FieldRules};
+use app::domain::schema::answers_schema;
 use app::i18n::Lang;
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -56,11 +57,17 @@ fn form() -> impl Strategy<Value = Vec<FieldDefinition>> {
         (
             kind(),
             any::<bool>(),
-            proptest::collection::vec("[a-zA-Z ]{0,6}", 0..4),
+            proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(vec!["A", "B", "Chat", "a"]).prop_map(str::to_owned),
+                    "[a-zA-Z ]{0,6}"
+                ],
+                0..4,
+            ),
             rules(),
             proptest::option::of((
                 any::<bool>(),
-                proptest::collection::vec((1u128..8, op(), ".{0,6}"), 0..3),
+                proptest::collection::vec((1u128..8, op(), answer()), 0..3),
             )),
         ),
         0..6,
@@ -95,6 +102,19 @@ fn form() -> impl Strategy<Value = Vec<FieldDefinition>> {
     })
 }
 
+/// Plausible answers of every kind (so that many forms are accepted), and arbitrary text.
+fn answer() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => proptest::sample::select(vec![
+            "", " ", "oui", "non", "A", "B", "Chat", "a", "A\nB", "3", "2,5", "-1", "12",
+            "2020-01-01", "2999-12-31", "0612345678", "+32 470 12 34 56", "a@b.fr", "75107",
+            "AB", "W123456789",
+        ])
+        .prop_map(str::to_owned),
+        1 => ".{0,20}",
+    ]
+}
+
 fn json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
@@ -113,18 +133,28 @@ fn json() -> impl Strategy<Value = serde_json::Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
 
     #[test]
     fn validating_any_answers_against_any_form_never_panics(
         fields in form(),
-        answers in proptest::collection::btree_map(1u128..8, ".{0,40}", 0..8),
+        answers in proptest::collection::btree_map(1u128..8, answer(), 0..8),
         lang in proptest::sample::select(Lang::ALL.to_vec()),
     ) {
         let raw: RawAnswers = answers.into_iter().map(|(k, v)| (Uuid::from_u128(k), v)).collect();
+        let schema = answers_schema(&fields);
+        let validator = jsonschema::validator_for(&schema);
+        prop_assert!(validator.is_ok(), "invalid schema {schema}: {:?}", validator.err());
         match validate_answers(&fields, &raw, lang) {
-            // Every kept value belongs to a field of the form.
-            Ok(values) => prop_assert!(values.keys().all(|id| fields.iter().any(|f| f.stable_id == *id))),
+            // Every kept value belongs to a field of the form, and what the server accepts is
+            // valid against the published schema: one model, two readers.
+            Ok(values) => {
+                prop_assert!(values.keys().all(|id| fields.iter().any(|f| f.stable_id == *id)));
+                let stored = serde_json::to_value(&values).expect("json");
+                let validator = validator.expect("checked above");
+                let errors: Vec<String> = validator.iter_errors(&stored).map(|e| e.to_string()).collect();
+                prop_assert!(errors.is_empty(), "accepted {stored} refused by {schema}: {errors:?}");
+            }
             Err(errors) => prop_assert!(errors.iter().all(|e| !e.message.is_empty())),
         }
     }

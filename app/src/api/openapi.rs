@@ -293,13 +293,14 @@ fn paths_and_components() -> Value {
                 },
                 "Revision": {
                     "type": "object",
-                    "required": ["id", "number", "published_at", "identity_claims", "fields"],
+                    "required": ["id", "number", "published_at", "identity_claims", "fields", "answers_schema"],
                     "properties": {
                         "id": uuid,
                         "number": { "type": "integer" },
                         "published_at": nullable_timestamp,
                         "identity_claims": { "type": "array", "items": { "$ref": "#/components/schemas/IdentityClaim" } },
-                        "fields": { "type": "array", "items": { "$ref": "#/components/schemas/Field" } }
+                        "fields": { "type": "array", "items": { "$ref": "#/components/schemas/Field" } },
+                        "answers_schema": { "type": "object", "description": "JSON Schema (draft 2020-12) of this revision's answers: an object keyed by `stable_id` whose values are `Submission.answers[id].value`. Generated from the same rules the server checks (limits, patterns, choices, conditional questions); date limits and some conditions are described rather than enforced." }
                     }
                 },
                 "Field": {

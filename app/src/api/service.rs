@@ -212,6 +212,7 @@ pub async fn services(
                 published_at: r.published_at,
                 identity_claims: claim_names(&r.identity_claims),
                 fields: fields.iter().map(field_dto).collect(),
+                answers_schema: crate::domain::schema::answers_schema(&fields),
             });
     }
     Ok(procedures

@@ -37,6 +37,9 @@ pub struct Revision {
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
     pub identity_claims: Vec<String>,
     pub fields: Vec<Field>,
+    /// JSON Schema (2020-12) of this revision's answers, keyed by `stable_id` as in
+    /// `Submission.answers[id].value`: generated from the rules the server checks.
+    pub answers_schema: serde_json::Value,
 }
 
 /// One question. `stable_id` is the same across revisions and keys the answers.

@@ -16,6 +16,7 @@ pub mod nrn;
 pub mod privacy;
 pub mod reference;
 pub mod rules;
+pub mod schema;
 pub mod slug;
 pub mod status;
 

@@ -407,8 +407,10 @@ pub fn field_input(
         }
         FieldKind::MultipleChoice => {
             let picked: Vec<String> = value.lines().map(str::to_owned).collect();
+            // `aria-required` is not allowed on a group: the legend's star and the form's
+            // "* obligatoire" line say it (a `required` box would mean "this box must be ticked").
             view! {
-                <fieldset class=group_class id=name.clone() aria-describedby=described aria-required=required>
+                <fieldset class=group_class id=name.clone() aria-describedby=described>
                     <legend>{field.label.clone()}{star}</legend>
                     {help}
                     {error_view}
@@ -440,8 +442,11 @@ pub fn field_input(
             } else {
                 field.options.iter().map(|o| (o.clone(), o.clone())).collect()
             };
+            // Required radios carry the native `required` (exposed to assistive technologies);
+            // `aria-required` is not allowed on the group itself.
+            let radio_required = field.required;
             view! {
-                <fieldset class=group_class id=name.clone() aria-describedby=described aria-required=required>
+                <fieldset class=group_class id=name.clone() aria-describedby=described>
                     <legend>{field.label.clone()}{star}</legend>
                     {help}
                     {error_view}
@@ -453,7 +458,7 @@ pub fn field_input(
                             let checked = v == value;
                             view! {
                                 <div class="choice">
-                                    <input type="radio" id=id.clone() name=name.clone() value=v checked=checked />
+                                    <input type="radio" id=id.clone() name=name.clone() value=v checked=checked required=radio_required />
                                     <label for=id>{label}</label>
                                 </div>
                             }
