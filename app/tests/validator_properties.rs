@@ -108,7 +108,8 @@ fn answer() -> impl Strategy<Value = String> {
         3 => proptest::sample::select(vec![
             "", " ", "oui", "non", "A", "B", "Chat", "a", "A\nB", "3", "2,5", "-1", "12",
             "2020-01-01", "2999-12-31", "0612345678", "+32 470 12 34 56", "a@b.fr", "75107",
-            "AB", "W123456789",
+            "AB", "W123456789", "12 rue de la Paix\n\n75002\nParis", "1 place\nBât. B\n2A000\nAjaccio",
+            "\n\n\n",
         ])
         .prop_map(str::to_owned),
         1 => ".{0,20}",

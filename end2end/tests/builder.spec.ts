@@ -57,6 +57,7 @@ const FIELDS: Field[] = [
   { label: 'Allergies ?', kind: 'Oui / non', required: true },
   { label: 'Lesquelles', kind: 'Texte court', required: true, when: { question: 'Allergies ?', equals: 'oui' } },
   { label: 'Commune de résidence', kind: 'Commune (code officiel INSEE)', required: true },
+  { label: 'Adresse du domicile', kind: 'Adresse postale (France)', required: true },
   { label: "J'accepte le règlement", kind: 'Case à cocher (accord, consentement)', required: true },
 ];
 
@@ -75,6 +76,10 @@ async function citizenSends(page: Page, servicePath: string, extra?: (p: Page) =
   await page.getByRole('checkbox', { name: 'Cantine' }).check();
   await page.getByRole('group', { name: /Allergies/ }).getByRole('radio', { name: 'Oui' }).check();
   await page.getByLabel(/Commune de résidence/).fill('75107');
+  const home = page.getByRole('group', { name: /Adresse du domicile/ });
+  await home.getByLabel('Numéro et voie').fill('12 rue de la Paix');
+  await home.getByLabel('Code postal').fill('7500');
+  await home.getByLabel('Commune', { exact: true }).fill('Paris');
   await page.getByLabel(/J'accepte le règlement/).check();
   if (extra) await extra(page);
   await page.getByRole('button', { name: 'Continuer' }).click();
@@ -82,11 +87,15 @@ async function citizenSends(page: Page, servicePath: string, extra?: (p: Page) =
   await expect(page.getByText("L'INE compte 9 chiffres puis 2 lettres.").first()).toBeVisible();
   await expect(page.getByRole('link', { name: /Lesquelles : Ce champ est obligatoire/ })).toBeVisible();
   await expectNoAxeViolations(page);
+  await expect(page.getByRole('link', { name: /Adresse du domicile : Saisissez un code postal français/ })).toBeVisible();
+  await expect(home.getByLabel('Numéro et voie')).toHaveValue('12 rue de la Paix');
+  await home.getByLabel('Code postal').fill('75002');
   await page.getByLabel(/Numéro INE/).fill('123456789AB');
   await page.getByLabel(/Lesquelles/).fill('Arachides');
   await page.getByRole('button', { name: 'Continuer' }).click();
   await expect(page).toHaveURL(new RegExp(`${servicePath}/recapitulatif$`));
   await expect(page.getByText('Arachides')).toBeVisible();
+  await expect(page.getByText('12 rue de la Paix, 75002 Paris')).toBeVisible();
   await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Demande envoyée');
   return (await citizenReference(page).textContent())!.trim();

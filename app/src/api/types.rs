@@ -97,7 +97,8 @@ pub struct Answer {
     pub label: String,
     pub kind: String,
     /// A string, a number (`number`), a boolean (`yes_no`, `consent`) or the chosen options
-    /// (`multiple_choice`); dates are `YYYY-MM-DD` strings, communes INSEE codes.
+    /// (`multiple_choice`); dates are `YYYY-MM-DD` strings, communes INSEE codes, addresses
+    /// objects `{street, complement?, postcode, city}`.
     pub value: serde_json::Value,
 }
 

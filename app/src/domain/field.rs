@@ -35,6 +35,9 @@ pub enum FieldKind {
     Consent,
     /// A French commune by INSEE code or unambiguous name; stored as the code.
     Commune,
+    /// A French postal address: street, optional complement, postcode, town; stored as an
+    /// object. Its four inputs post under the field's one name, in that order.
+    Address,
     /// A heading that opens a section of the form (no answer).
     Section,
     /// A paragraph of explanation (no answer): plain text, shown as text, never as HTML.
@@ -42,7 +45,7 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::ShortText,
         Self::LongText,
         Self::Email,
@@ -54,6 +57,7 @@ impl FieldKind {
         Self::YesNo,
         Self::Consent,
         Self::Commune,
+        Self::Address,
         Self::Section,
         Self::Explanation,
     ];
@@ -71,6 +75,7 @@ impl FieldKind {
             Self::MultipleChoice => "multiple_choice",
             Self::Consent => "consent",
             Self::Commune => "commune",
+            Self::Address => "address",
             Self::Section => "section",
             Self::Explanation => "explanation",
         }
@@ -96,6 +101,7 @@ impl FieldKind {
             Self::MultipleChoice => "Choix multiple",
             Self::Consent => "Case à cocher (accord, consentement)",
             Self::Commune => "Commune (code officiel INSEE)",
+            Self::Address => "Adresse postale (France)",
             Self::Section => "Titre de section",
             Self::Explanation => "Texte explicatif",
         }
@@ -212,6 +218,10 @@ impl FieldDefinition {
     pub fn parse_answer(&self, raw: &str) -> Result<Option<serde_json::Value>, AnswerError> {
         if !self.kind.takes_answer() {
             return Ok(None);
+        }
+        // Its parts are positional: read before anything is trimmed.
+        if self.kind == FieldKind::Address {
+            return parse_address(raw, self.required);
         }
         let raw = raw.trim();
         if raw.is_empty() {
@@ -333,7 +343,7 @@ impl FieldDefinition {
                 serde_json::Value::Array(picked)
             }
             FieldKind::Commune => serde_json::Value::String(parse_commune(raw)?),
-            FieldKind::Section | FieldKind::Explanation => return Ok(None),
+            FieldKind::Section | FieldKind::Explanation | FieldKind::Address => return Ok(None),
         };
         Ok(Some(value))
     }
@@ -365,6 +375,15 @@ impl FieldDefinition {
                 .collect::<Vec<_>>()
                 .join(", "),
             (FieldKind::Phone, Some(serde_json::Value::String(s))) => display_phone(s),
+            (FieldKind::Address, Some(serde_json::Value::Object(parts))) => {
+                let part = |k: &str| parts.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+                let town = format!("{} {}", part("postcode"), part("city"));
+                [part("street"), part("complement"), town.trim()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
             #[cfg(feature = "ssr")]
             (FieldKind::Commune, Some(serde_json::Value::String(code))) => {
                 match super::cog::commune_name(code) {
@@ -380,6 +399,11 @@ impl FieldDefinition {
     /// The raw text to put back into the input when the form is shown again.
     pub fn raw_answer(&self, value: Option<&serde_json::Value>) -> String {
         match value {
+            Some(serde_json::Value::Object(parts)) => ADDRESS_PARTS
+                .iter()
+                .map(|k| parts.get(*k).and_then(|v| v.as_str()).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n"),
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(serde_json::Value::Bool(true)) => "oui".to_owned(),
             Some(serde_json::Value::Bool(false)) => "non".to_owned(),
@@ -482,6 +506,63 @@ fn parse_commune(raw: &str) -> Result<String, AnswerError> {
     }
 }
 
+/// The parts of a postal address, in the order of its inputs.
+pub const ADDRESS_PARTS: [&str; 4] = ["street", "complement", "postcode", "city"];
+/// Longest part of an address (a French address line is at most 38 characters by the AFNOR
+/// standard; more is accepted, within reason).
+const MAX_ADDRESS_PART_CHARS: usize = 100;
+
+/// `street\ncomplement\npostcode\ncity` → `{"street", "complement"?, "postcode", "city"}`.
+fn parse_address(raw: &str, required: bool) -> Result<Option<serde_json::Value>, AnswerError> {
+    let normalised = raw.replace("\r\n", "\n");
+    let parts: Vec<String> = normalised
+        .split('\n')
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+    let (street, complement, postcode, city) =
+        (part(0), part(1), part(2).replace(' ', ""), part(3));
+    if parts.len() > ADDRESS_PARTS.len() {
+        return Err(AnswerError::BadAddress);
+    }
+    if [&street, &complement, &postcode, &city]
+        .iter()
+        .all(|p| p.is_empty())
+    {
+        return if required {
+            Err(AnswerError::Required)
+        } else {
+            Ok(None)
+        };
+    }
+    if [&street, &complement, &city]
+        .iter()
+        .any(|p| p.chars().count() > MAX_ADDRESS_PART_CHARS)
+    {
+        return Err(AnswerError::TooLong(MAX_ADDRESS_PART_CHARS));
+    }
+    if street.is_empty() || city.is_empty() || postcode.is_empty() {
+        return Err(AnswerError::BadAddress);
+    }
+    // Five digits, from 01000 (Ain) to 98890 (overseas collectivities); 20xxx is Corsica.
+    let valid_postcode = postcode.len() == 5
+        && postcode.bytes().all(|b| b.is_ascii_digit())
+        && ("01000"..="98899").contains(&postcode.as_str());
+    if !valid_postcode {
+        return Err(AnswerError::BadPostcode);
+    }
+    let mut value = serde_json::json!({ "street": street, "postcode": postcode, "city": city });
+    if !complement.is_empty()
+        && let serde_json::Value::Object(map) = &mut value
+    {
+        map.insert(
+            "complement".to_owned(),
+            serde_json::Value::String(complement),
+        );
+    }
+    Ok(Some(value))
+}
+
 /// Answers keyed by field stable id.
 pub type FieldValues = BTreeMap<Uuid, serde_json::Value>;
 
@@ -518,6 +599,8 @@ pub enum AnswerError {
     TooManyChoices(u32),
     /// The answer does not match the field's pattern: the admin's own message is shown.
     Pattern,
+    BadAddress,
+    BadPostcode,
 }
 
 impl AnswerError {
@@ -544,6 +627,8 @@ impl AnswerError {
             Self::TooManyChoices(n) => t::TOO_MANY_CHOICES.with(lang, &[("max", &n.to_string())]),
             // Replaced by the field's own message in `validate_answers`.
             Self::Pattern => t::BAD_CHOICE.get(lang).to_owned(),
+            Self::BadAddress => t::BAD_ADDRESS.get(lang).to_owned(),
+            Self::BadPostcode => t::BAD_POSTCODE.get(lang).to_owned(),
         }
     }
 }

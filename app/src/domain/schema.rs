@@ -102,6 +102,20 @@ fn property(field: &FieldDefinition) -> Value {
         FieldKind::Commune => {
             json!({ "type": "string", "pattern": "^[0-9][0-9AB][0-9]{3}$", "description": "INSEE code of a French commune." })
         }
+        FieldKind::Address => {
+            let part = |max: usize| json!({ "type": "string", "minLength": 1, "maxLength": max });
+            json!({
+                "type": "object",
+                "required": ["street", "postcode", "city"],
+                "additionalProperties": false,
+                "properties": {
+                    "street": part(100),
+                    "complement": part(100),
+                    "postcode": { "type": "string", "pattern": "^[0-9]{5}$" },
+                    "city": part(100)
+                }
+            })
+        }
         FieldKind::Section | FieldKind::Explanation => json!(false),
     };
     if let Value::Object(map) = &mut schema {

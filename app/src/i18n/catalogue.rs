@@ -628,3 +628,29 @@ text!(
     "you answered \"{question}\"",
     "u \"{question}\" beantwoordde",
 );
+text!(
+    BAD_ADDRESS,
+    "Indiquez le numéro et la voie, le code postal et la commune.",
+    "Enter the street and number, the postcode and the town.",
+    "Vul de straat en het huisnummer, de postcode en de gemeente in.",
+);
+text!(
+    BAD_POSTCODE,
+    "Saisissez un code postal français de 5 chiffres, par exemple 75002.",
+    "Enter a 5-digit French postcode, for example 75002.",
+    "Vul een Franse postcode van 5 cijfers in, bijvoorbeeld 75002.",
+);
+text!(
+    ADDRESS_STREET,
+    "Numéro et voie",
+    "Number and street",
+    "Huisnummer en straat",
+);
+text!(
+    ADDRESS_COMPLEMENT,
+    "Complément d'adresse (facultatif)",
+    "Address line 2 (optional)",
+    "Aanvullend adres (optioneel)",
+);
+text!(ADDRESS_POSTCODE, "Code postal", "Postcode", "Postcode",);
+text!(ADDRESS_CITY, "Commune", "Town", "Gemeente",);

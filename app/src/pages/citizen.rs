@@ -468,6 +468,33 @@ pub fn field_input(
             }
             .into_any()
         }
+        FieldKind::Address => {
+            // Four inputs under the field's one name, in order: the server reads them by position.
+            let parts: Vec<String> = value.split('\n').map(str::to_owned).collect();
+            let part = |i: usize| parts.get(i).cloned().unwrap_or_default();
+            let input = |key: &str, label: &'static str, autocomplete: &'static str, value: String, width: &'static str| {
+                let id = format!("{name}-{key}");
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{label}</label>
+                        <input type="text" id=id name=name.clone() value=value autocomplete=autocomplete
+                            class=width aria-invalid=invalid />
+                    </div>
+                }
+            };
+            view! {
+                <fieldset class=group_class id=name.clone() aria-describedby=described>
+                    <legend>{field.label.clone()}{star}</legend>
+                    {help}
+                    {error_view}
+                    {input("street", t::ADDRESS_STREET.get(lang), "address-line1", part(0), "input--wide")}
+                    {input("complement", t::ADDRESS_COMPLEMENT.get(lang), "address-line2", part(1), "input--wide")}
+                    {input("postcode", t::ADDRESS_POSTCODE.get(lang), "postal-code", part(2), "input--short")}
+                    {input("city", t::ADDRESS_CITY.get(lang), "address-level2", part(3), "input--wide")}
+                </fieldset>
+            }
+            .into_any()
+        }
         FieldKind::LongText => view! {
             <div class=group_class>
                 <label for=name.clone()>{field.label.clone()}{star}</label>

@@ -679,3 +679,120 @@ async fn a_service_is_exported_imported_and_duplicated_with_its_conditions() {
     assert!(page.body.contains("Permis de végétaliser (copie)"));
     assert_eq!(listed(&admin, &twin).await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_french_postal_address_is_asked_in_four_parts_and_checked() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Changement d'adresse").await;
+    add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Nouvelle adresse"),
+            ("kind", "address"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    add(
+        &admin,
+        &editor,
+        &[("label", "Ancienne adresse"), ("kind", "address")],
+    )
+    .await;
+    assert_eq!(
+        admin.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let service = "/s/demo/changement-d-adresse";
+    let citizen = app.browser();
+    let form = citizen.citizen_login(service, "test").await;
+    for autocomplete in [
+        "address-line1",
+        "address-line2",
+        "postal-code",
+        "address-level2",
+    ] {
+        assert!(
+            form.body
+                .contains(&format!("autocomplete=\"{autocomplete}\"")),
+            "{autocomplete}"
+        );
+    }
+    let names = form.field_names();
+    assert_eq!(names.len(), 2, "one name per address: {names:?}");
+    let post = |new: [&'static str; 4], old: [&'static str; 4]| {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (name, parts) in [(&names[0], new), (&names[1], old)] {
+            for part in parts {
+                pairs.push((name.clone(), part.to_owned()));
+            }
+        }
+        pairs
+    };
+    let send = |pairs: Vec<(String, String)>| {
+        let citizen = &citizen;
+        async move {
+            let refs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            citizen.post(&format!("{service}/formulaire"), &refs).await
+        }
+    };
+    let refused = send(post(
+        ["12 rue de la Paix", "", "7500", "Paris"],
+        ["", "", "", ""],
+    ))
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("code postal français de 5 chiffres"));
+    assert!(
+        refused.body.contains("value=\"12 rue de la Paix\""),
+        "what was typed is kept"
+    );
+    let refused = send(post(
+        ["12 rue de la Paix", "", "75002", ""],
+        ["", "", "", ""],
+    ))
+    .await;
+    assert!(refused.body.contains("le code postal et la commune"));
+    let refused = send(post(["", "", "", ""], ["", "", "", ""])).await;
+    assert!(refused.body.contains("Ce champ est obligatoire"));
+    // The optional one may stay empty; a complement is kept; spaces are tidied.
+    let accepted = send(post(
+        ["12  rue de la Paix", "Bât. B", "75 002", "Paris"],
+        ["", "", "", ""],
+    ))
+    .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let recap = citizen.get(&format!("{service}/recapitulatif")).await;
+    assert!(
+        recap
+            .body
+            .contains("12 rue de la Paix, Bât. B, 75002 Paris"),
+        "{}",
+        recap.body
+    );
+    assert_eq!(
+        citizen
+            .post(&format!("{service}/envoyer"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let detail = admin
+        .get("/admin/inbox?status=all")
+        .await
+        .link_to("/admin/submissions/")
+        .expect("detail");
+    assert!(
+        admin
+            .get(&detail)
+            .await
+            .body
+            .contains("12 rue de la Paix, Bât. B, 75002 Paris")
+    );
+}
