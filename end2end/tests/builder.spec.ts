@@ -44,7 +44,7 @@ async function addField(page: Page, f: Field) {
 
 const FIELDS: Field[] = [
   { label: 'Votre enfant', kind: 'Titre de section' },
-  { label: 'À savoir', kind: 'Texte explicatif', help: 'Les inscriptions sont closes le 30 juin. <b>pas du HTML</b>' },
+  { label: 'À savoir', kind: 'Texte explicatif', help: 'Les inscriptions sont closes le **30 juin**.\n\n- Voir [le règlement](https://ville.example/reglement.pdf)\n- <b>pas du HTML</b>' },
   { label: 'Numéro INE', kind: 'Texte court', required: true,
     settings: { 'Motif (expression régulière)': '[0-9]{9}[A-Z]{2}', 'Message si la réponse ne respecte pas le motif': "L'INE compte 9 chiffres puis 2 lettres." } },
   { label: 'Remarques', kind: 'Texte long' },
@@ -153,6 +153,8 @@ test('build every kind with a condition, preview, publish twice, submit under ea
   await expect(admin.getByRole('note').filter({ hasText: 'Aperçu' })).toBeVisible();
   await expect(admin.getByText('À remplir seulement si : vous avez répondu « Oui » à « Allergies ? ».')).toBeVisible();
   await expect(admin.getByText('<b>pas du HTML</b>', { exact: false })).toBeVisible();
+  await expect(admin.getByRole('link', { name: 'le règlement' })).toHaveAttribute('href', 'https://ville.example/reglement.pdf');
+  await expect(admin.locator('strong', { hasText: '30 juin' })).toBeVisible();
   await expect(admin.getByRole('button', { name: 'Continuer' })).toBeDisabled();
   await expectNoAxeViolations(admin);
   await admin.getByRole('link', { name: 'Retour au formulaire en construction' }).click();

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod nrn;
 pub mod privacy;
 pub mod reference;
+pub mod rich_text;
 pub mod rules;
 pub mod schema;
 pub mod slug;

@@ -495,7 +495,10 @@ fn editor_page(
                     </div>
                     <div class="field">
                         <label for="help">"Texte d'aide (facultatif)"</label>
-                        <input type="text" id="help" name="help" value=feedback.value("help").unwrap_or_default() />
+                        <p class="hint" id="help-help">"Pour un texte explicatif : une ligne vide sépare les paragraphes, une ligne commençant par « - » fait une liste, **gras** met en gras et [texte](https://…) fait un lien. Aucun HTML n'est interprété."</p>
+                        <textarea id="help" name="help" rows="3" aria-describedby="help-help">
+                            {crate::ui::escape_raw_text(&feedback.value("help").unwrap_or_default())}
+                        </textarea>
                     </div>
                     <div class=if options_error.is_some() { "field field--error" } else { "field" }>
                         <label for="options">"Options (une par ligne)"</label>

@@ -336,6 +336,31 @@ pub fn form_page(page: FormPage, preview_id: Option<Uuid>) -> impl IntoView {
     }
 }
 
+/// An explanation's text as elements (`domain::rich_text`): text nodes only, never markup.
+fn rich_text(source: &str) -> impl IntoView + use<> {
+    use crate::domain::rich_text::{Block, Inline, parse};
+    let inlines = |parts: Vec<Inline>| {
+        parts
+            .into_iter()
+            .map(|part| match part {
+                Inline::Text(t) => t.into_any(),
+                Inline::Bold(t) => view! { <strong>{t}</strong> }.into_any(),
+                Inline::Link { text, href } => view! { <a href=href>{text}</a> }.into_any(),
+            })
+            .collect_view()
+    };
+    parse(source)
+        .into_iter()
+        .map(|block| match block {
+            Block::Paragraph(parts) => view! { <p>{inlines(parts)}</p> }.into_any(),
+            Block::List(items) => view! {
+                <ul>{items.into_iter().map(|i| view! { <li>{inlines(i)}</li> }).collect_view()}</ul>
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
 /// One question, as the kind of input that fits it.
 pub fn field_input(
     field: FieldDefinition,
@@ -380,13 +405,7 @@ pub fn field_input(
         FieldKind::Explanation => view! {
             <div class="explanation" id=name.clone()>
                 <p><strong>{field.label.clone()}</strong></p>
-                {field
-                    .help
-                    .split("\n\n")
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(|p| view! { <p>{p.to_owned()}</p> })
-                    .collect_view()}
+                {rich_text(&field.help)}
             </div>
         }
         .into_any(),
