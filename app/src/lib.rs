@@ -39,6 +39,8 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tenancy;
 #[cfg(feature = "ssr")]
+pub mod uploads;
+#[cfg(feature = "ssr")]
 pub mod web;
 
 use leptos::prelude::*;

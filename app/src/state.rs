@@ -41,6 +41,8 @@ pub struct Settings {
     pub webhook_targets: crate::webhooks::target::TargetPolicy,
     /// The instance's ProConnect client for agents, when configured.
     pub proconnect: Option<crate::identity::ProviderConfig>,
+    /// The antivirus command citizens' files are piped to (`uploads::scan`), if any.
+    pub virus_scan_command: Option<String>,
 }
 
 impl Settings {

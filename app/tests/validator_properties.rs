@@ -109,7 +109,8 @@ fn answer() -> impl Strategy<Value = String> {
             "", " ", "oui", "non", "A", "B", "Chat", "a", "A\nB", "3", "2,5", "-1", "12",
             "2020-01-01", "2999-12-31", "0612345678", "+32 470 12 34 56", "a@b.fr", "75107",
             "AB", "W123456789", "12 rue de la Paix\n\n75002\nParis", "1 place\nBât. B\n2A000\nAjaccio",
-            "\n\n\n",
+            "\n\n\n", r#"{"id":"0190d8a4-0000-7000-8000-000000000001","name":"a.pdf","size":3,"type":"application/pdf"}"#,
+            r#"{"id":"x","name":"","size":-1,"type":"text/html"}"#,
         ])
         .prop_map(str::to_owned),
         1 => ".{0,20}",

@@ -58,6 +58,7 @@ const FIELDS: Field[] = [
   { label: 'Lesquelles', kind: 'Texte court', required: true, when: { question: 'Allergies ?', equals: 'oui' } },
   { label: 'Commune de résidence', kind: 'Commune (code officiel INSEE)', required: true },
   { label: 'Adresse du domicile', kind: 'Adresse postale (France)', required: true },
+  { label: 'Justificatif de domicile', kind: 'Pièce jointe (PDF, JPEG, PNG)', required: true },
   { label: "J'accepte le règlement", kind: 'Case à cocher (accord, consentement)', required: true },
 ];
 
@@ -80,6 +81,9 @@ async function citizenSends(page: Page, servicePath: string, extra?: (p: Page) =
   await home.getByLabel('Numéro et voie').fill('12 rue de la Paix');
   await home.getByLabel('Code postal').fill('7500');
   await home.getByLabel('Commune', { exact: true }).fill('Paris');
+  await page.getByLabel(/Justificatif de domicile/).setInputFiles({
+    name: 'justificatif.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n'),
+  });
   await page.getByLabel(/J'accepte le règlement/).check();
   if (extra) await extra(page);
   await page.getByRole('button', { name: 'Continuer' }).click();
@@ -96,6 +100,7 @@ async function citizenSends(page: Page, servicePath: string, extra?: (p: Page) =
   await expect(page).toHaveURL(new RegExp(`${servicePath}/recapitulatif$`));
   await expect(page.getByText('Arachides')).toBeVisible();
   await expect(page.getByText('12 rue de la Paix, 75002 Paris')).toBeVisible();
+  await expect(page.getByText('justificatif.pdf (1 Ko)')).toBeVisible();
   await page.getByRole('button', { name: 'Envoyer ma demande' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Demande envoyée');
   return (await citizenReference(page).textContent())!.trim();
@@ -182,6 +187,12 @@ test('build every kind with a condition, preview, publish twice, submit under ea
   await expect(answers).toContainText('123456789AB');
   await expect(answers).toContainText('Arachides');
   await expect(answers).not.toContainText('Classe à la rentrée');
+  // The attached file: downloaded as the citizen sent it.
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    answers.getByRole('link', { name: /Télécharger la pièce jointe « Justificatif de domicile »/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('justificatif.pdf');
   await expectNoAxeViolations(admin);
   await admin.goto('/admin/inbox');
   await referenceLink(admin, second).click();

@@ -18,6 +18,7 @@ mod m20261202_000010_add_agent_login;
 mod m20261202_000011_add_privacy;
 mod m20261202_000012_add_logo_and_language;
 mod m20261202_000013_add_field_settings;
+mod m20261202_000014_add_uploads;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_add_privacy::Migration),
             Box::new(m20261202_000012_add_logo_and_language::Migration),
             Box::new(m20261202_000013_add_field_settings::Migration),
+            Box::new(m20261202_000014_add_uploads::Migration),
         ]
     }
 }

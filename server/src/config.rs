@@ -94,6 +94,11 @@ pub struct Config {
         default_value_t = false
     )]
     pub webhook_allow_private_targets: bool,
+    /// Antivirus command each file a citizen attaches is piped to (standard input), e.g.
+    /// `clamdscan --no-summary -`: exit 0 accepts, 1 refuses as infected, anything else refuses
+    /// for now. Unset: files are kept and marked "not scanned" for agents.
+    #[arg(long, env = "ICLEFS_VIRUS_SCAN_COMMAND")]
+    pub virus_scan_command: Option<String>,
     /// ProConnect issuer for agents' optional login (e.g.
     /// `https://auth.agentconnect.gouv.fr/api/v2`); without it, agents use their password only.
     /// One ProConnect client serves the whole instance.

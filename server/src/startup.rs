@@ -95,6 +95,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
             }
             _ => None,
         },
+        virus_scan_command: config.virus_scan_command.clone(),
     });
     let db = app::db::connect_and_migrate(&config.database_url)
         .await

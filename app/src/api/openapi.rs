@@ -315,7 +315,7 @@ fn paths_and_components() -> Value {
                         "options": { "type": "array", "items": { "type": "string" }, "description": "Choices of a `single_choice` or `multiple_choice` field." }
                     }
                 },
-                "FieldKind": { "type": "string", "enum": ["short_text", "long_text", "email", "phone", "number", "date", "single_choice", "multiple_choice", "yes_no", "consent", "commune", "address", "section", "explanation"], "description": "`section` and `explanation` are text blocks of the form: they never carry an answer." },
+                "FieldKind": { "type": "string", "enum": ["short_text", "long_text", "email", "phone", "number", "date", "single_choice", "multiple_choice", "yes_no", "consent", "commune", "address", "file", "section", "explanation"], "description": "`section` and `explanation` are text blocks of the form: they never carry an answer." },
                 "IdentityClaim": { "type": "string", "enum": ["family_name", "given_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username", "email"] },
                 "SubmissionList": {
                     "type": "object",
@@ -367,7 +367,7 @@ fn paths_and_components() -> Value {
                     "properties": {
                         "label": { "type": "string", "description": "The question, in the submission's revision." },
                         "kind": { "$ref": "#/components/schemas/FieldKind" },
-                        "value": { "type": ["string", "number", "boolean", "array", "object"], "items": { "type": "string" }, "description": "Text, `YYYY-MM-DD` for dates, a number, a boolean for `yes_no` and `consent`, the chosen options for `multiple_choice`, digits with an optional leading `+` for `phone`, the INSEE code for `commune`, an object `{street, complement?, postcode, city}` for `address`. The revision's `answers_schema` says exactly which." }
+                        "value": { "type": ["string", "number", "boolean", "array", "object"], "items": { "type": "string" }, "description": "Text, `YYYY-MM-DD` for dates, a number, a boolean for `yes_no` and `consent`, the chosen options for `multiple_choice`, digits with an optional leading `+` for `phone`, the INSEE code for `commune`, an object `{street, complement?, postcode, city}` for `address`, an object `{id, name, size, type}` for `file` (the document is downloaded by agents from the console). The revision's `answers_schema` says exactly which." }
                     }
                 },
                 "StatusChange": {

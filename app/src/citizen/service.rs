@@ -363,13 +363,78 @@ impl From<sea_orm::DbErr> for SaveError {
     }
 }
 
-/// Saves what was posted as the draft, then validates it.
+/// A file part of a posted form: the input's name, the file's name and its bytes.
+pub struct PostedFile {
+    pub input: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks and stores the file posted for `field`: its reference for the draft, or why it was
+/// refused (in the citizen's language).
+async fn take_file(
+    state: &AppState,
+    r: &Resolved,
+    sub: &str,
+    field: &crate::domain::FieldDefinition,
+    file: PostedFile,
+    lang: Lang,
+) -> Result<String, SaveError> {
+    let max = field.rules.max_file_bytes();
+    let refuse = |message: String| {
+        SaveError::Invalid(vec![FieldError {
+            stable_id: field.stable_id,
+            label: field.label.clone(),
+            message,
+        }])
+    };
+    if file.bytes.len() > max {
+        let mb = (max / (1024 * 1024)).to_string();
+        return Err(refuse(t::FILE_TOO_BIG.with(lang, &[("max", &mb)])));
+    }
+    let Some(content_type) = crate::uploads::sniff(&file.bytes) else {
+        return Err(refuse(t::FILE_BAD_TYPE.get(lang).to_owned()));
+    };
+    let scan =
+        crate::uploads::scan(state.settings.virus_scan_command.as_deref(), &file.bytes).await;
+    match scan {
+        crate::uploads::Scan::Infected => {
+            tracing::warn!(municipality.id = %r.municipality.id, "an attached file was refused by the antivirus");
+            return Err(refuse(t::FILE_INFECTED.get(lang).to_owned()));
+        }
+        crate::uploads::Scan::Unavailable => {
+            return Err(refuse(t::FILE_SCAN_UNAVAILABLE.get(lang).to_owned()));
+        }
+        crate::uploads::Scan::Clean | crate::uploads::Scan::NotScanned => {}
+    }
+    let owner = crate::uploads::Owner {
+        municipality_id: r.municipality.id,
+        procedure_id: r.procedure.id,
+        identity_sub: sub,
+        field_stable_id: field.stable_id,
+    };
+    let reference = crate::uploads::store(
+        &state.db,
+        &owner,
+        &file.filename,
+        content_type,
+        file.bytes,
+        scan,
+    )
+    .await?;
+    Ok(reference.to_string())
+}
+
+/// Saves what was posted as the draft, then validates it. Files are checked and stored first;
+/// a refused file leaves the field's former file (if any) in the draft, and every other answer
+/// is saved all the same.
 pub async fn save_form(
     state: &AppState,
     headers: &HeaderMap,
     m: &str,
     s: &str,
     posted: &[(String, String)],
+    files: Vec<PostedFile>,
 ) -> Result<(), SaveError> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
@@ -385,9 +450,39 @@ pub async fn save_form(
         )));
     }
     let fields = &r.fields;
+    let lang = r.lang(headers);
+    let previous = find_draft(&state.db, &r, &citizen.sub)
+        .await?
+        .map(|d| raw_answers(&d))
+        .unwrap_or_default();
+    let mut files = files;
+    let mut file_errors: Vec<FieldError> = Vec::new();
     let mut raw = RawAnswers::new();
     for field in fields {
         let name = field.input_name();
+        if field.kind == crate::domain::FieldKind::File {
+            // Never typed: a new file replaces the draft's, otherwise the draft's stays.
+            let posted_file = files
+                .iter()
+                .position(|f| f.input == name && !f.bytes.is_empty())
+                .map(|i| files.swap_remove(i));
+            let kept = previous.get(&field.stable_id).cloned();
+            let value = match posted_file {
+                Some(file) => match take_file(state, &r, &citizen.sub, field, file, lang).await {
+                    Ok(reference) => Some(reference),
+                    Err(SaveError::Invalid(mut errors)) => {
+                        file_errors.append(&mut errors);
+                        kept
+                    }
+                    Err(other) => return Err(other),
+                },
+                None => kept,
+            };
+            if let Some(value) = value {
+                raw.insert(field.stable_id, value);
+            }
+            continue;
+        }
         // Checkboxes post one value each: kept together, one per line.
         let values: Vec<&str> = posted
             .iter()
@@ -399,9 +494,24 @@ pub async fn save_form(
         }
     }
     upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
-    validate_answers(fields, &raw, r.lang(headers))
-        .map(|_| ())
-        .map_err(SaveError::Invalid)
+    let checked = validate_answers(fields, &raw, lang);
+    // A refused file speaks for its field, before "required".
+    match checked {
+        Ok(_) if file_errors.is_empty() => Ok(()),
+        Ok(_) => Err(SaveError::Invalid(file_errors)),
+        Err(errors) => {
+            let others: Vec<FieldError> = errors
+                .into_iter()
+                .filter(|e| !file_errors.iter().any(|f| f.stable_id == e.stable_id))
+                .collect();
+            let mut all = file_errors;
+            all.extend(others);
+            // In form order, as the error summary lists them.
+            let at = |id: Uuid| fields.iter().position(|f| f.stable_id == id);
+            all.sort_by_key(|e| at(e.stable_id));
+            Err(SaveError::Invalid(all))
+        }
+    }
 }
 
 async fn upsert_draft<C: ConnectionTrait>(
@@ -548,6 +658,15 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
     };
+    crate::uploads::attach(
+        &txn,
+        r.municipality.id,
+        r.procedure.id,
+        &citizen.sub,
+        submission_id,
+        crate::uploads::referenced(&values),
+    )
+    .await?;
     for (stable_id, value) in &values {
         field_value::ActiveModel {
             submission_id: Set(submission_id),

@@ -38,6 +38,9 @@ pub enum FieldKind {
     /// A French postal address: street, optional complement, postcode, town; stored as an
     /// object. Its four inputs post under the field's one name, in that order.
     Address,
+    /// A document (PDF, JPEG or PNG) checked and stored by `uploads`; the answer is its
+    /// reference `{id, name, size, type}`, written by the server, never typed.
+    File,
     /// A heading that opens a section of the form (no answer).
     Section,
     /// A paragraph of explanation (no answer): plain text, shown as text, never as HTML.
@@ -45,7 +48,7 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::ShortText,
         Self::LongText,
         Self::Email,
@@ -58,6 +61,7 @@ impl FieldKind {
         Self::Consent,
         Self::Commune,
         Self::Address,
+        Self::File,
         Self::Section,
         Self::Explanation,
     ];
@@ -76,6 +80,7 @@ impl FieldKind {
             Self::Consent => "consent",
             Self::Commune => "commune",
             Self::Address => "address",
+            Self::File => "file",
             Self::Section => "section",
             Self::Explanation => "explanation",
         }
@@ -102,6 +107,7 @@ impl FieldKind {
             Self::Consent => "Case à cocher (accord, consentement)",
             Self::Commune => "Commune (code officiel INSEE)",
             Self::Address => "Adresse postale (France)",
+            Self::File => "Pièce jointe (PDF, JPEG, PNG)",
             Self::Section => "Titre de section",
             Self::Explanation => "Texte explicatif",
         }
@@ -343,6 +349,7 @@ impl FieldDefinition {
                 serde_json::Value::Array(picked)
             }
             FieldKind::Commune => serde_json::Value::String(parse_commune(raw)?),
+            FieldKind::File => file_reference(raw)?,
             FieldKind::Section | FieldKind::Explanation | FieldKind::Address => return Ok(None),
         };
         Ok(Some(value))
@@ -375,6 +382,17 @@ impl FieldDefinition {
                 .collect::<Vec<_>>()
                 .join(", "),
             (FieldKind::Phone, Some(serde_json::Value::String(s))) => display_phone(s),
+            (FieldKind::File, Some(serde_json::Value::Object(file))) => {
+                let name = file
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                let size = file
+                    .get("size")
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0);
+                format!("{name} ({})", display_size(size))
+            }
             (FieldKind::Address, Some(serde_json::Value::Object(parts))) => {
                 let part = |k: &str| parts.get(k).and_then(|v| v.as_str()).unwrap_or_default();
                 let town = format!("{} {}", part("postcode"), part("city"));
@@ -399,6 +417,8 @@ impl FieldDefinition {
     /// The raw text to put back into the input when the form is shown again.
     pub fn raw_answer(&self, value: Option<&serde_json::Value>) -> String {
         match value {
+            // A file's reference is kept as written by the server.
+            Some(v @ serde_json::Value::Object(_)) if self.kind == FieldKind::File => v.to_string(),
             Some(serde_json::Value::Object(parts)) => ADDRESS_PARTS
                 .iter()
                 .map(|k| parts.get(*k).and_then(|v| v.as_str()).unwrap_or_default())
@@ -506,6 +526,46 @@ fn parse_commune(raw: &str) -> Result<String, AnswerError> {
     }
 }
 
+/// "12 Ko", "1,4 Mo".
+pub fn display_size(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} Ko", bytes.div_ceil(1024))
+    } else {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{},{} Mo", tenths / 10, tenths % 10)
+    }
+}
+
+/// The reference of a stored file, as the server wrote it into the draft.
+fn file_reference(raw: &str) -> Result<serde_json::Value, AnswerError> {
+    let value: serde_json::Value = serde_json::from_str(raw).map_err(|_| AnswerError::BadFile)?;
+    let ok = value
+        .get("id")
+        .and_then(|v| v.as_str())
+        .is_some_and(|id| Uuid::parse_str(id).is_ok())
+        && value
+            .get("name")
+            .and_then(|v| v.as_str())
+            .is_some_and(|n| !n.is_empty())
+        && value
+            .get("size")
+            .and_then(serde_json::Value::as_u64)
+            .is_some()
+        && value
+            .get("type")
+            .and_then(|v| v.as_str())
+            .is_some_and(|t| ["application/pdf", "image/jpeg", "image/png"].contains(&t));
+    if !ok {
+        return Err(AnswerError::BadFile);
+    }
+    Ok(serde_json::json!({
+        "id": value.get("id"),
+        "name": value.get("name"),
+        "size": value.get("size"),
+        "type": value.get("type"),
+    }))
+}
+
 /// The parts of a postal address, in the order of its inputs.
 pub const ADDRESS_PARTS: [&str; 4] = ["street", "complement", "postcode", "city"];
 /// Longest part of an address (a French address line is at most 38 characters by the AFNOR
@@ -601,6 +661,7 @@ pub enum AnswerError {
     Pattern,
     BadAddress,
     BadPostcode,
+    BadFile,
 }
 
 impl AnswerError {
@@ -629,6 +690,7 @@ impl AnswerError {
             Self::Pattern => t::BAD_CHOICE.get(lang).to_owned(),
             Self::BadAddress => t::BAD_ADDRESS.get(lang).to_owned(),
             Self::BadPostcode => t::BAD_POSTCODE.get(lang).to_owned(),
+            Self::BadFile => t::FILE_MISSING.get(lang).to_owned(),
         }
     }
 }

@@ -55,6 +55,24 @@ pub struct FieldRules {
     /// What to tell the citizen when it does not (the admin's words).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern_message: Option<String>,
+    /// Files: the largest accepted, in megabytes ([`DEFAULT_FILE_MB`] if not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size_mb: Option<u32>,
+}
+
+/// Largest attached file when the admin set nothing, and the most they may allow, in MB.
+pub const DEFAULT_FILE_MB: u32 = 5;
+pub const MAX_FILE_MB: u32 = 10;
+
+impl FieldRules {
+    /// The largest file this field accepts, in bytes.
+    pub fn max_file_bytes(&self) -> usize {
+        let mb = self
+            .max_size_mb
+            .unwrap_or(DEFAULT_FILE_MB)
+            .clamp(1, MAX_FILE_MB);
+        usize::try_from(mb).unwrap_or(1) * 1024 * 1024
+    }
 }
 
 /// The raw settings typed in the builder, by input name.
@@ -70,6 +88,7 @@ pub struct RulesInput<'a> {
     pub max_selected: &'a str,
     pub pattern: &'a str,
     pub pattern_message: &'a str,
+    pub max_size_mb: &'a str,
 }
 
 fn parse_number(raw: &str) -> Option<Result<f64, ()>> {
@@ -197,6 +216,24 @@ impl FieldRules {
                     }
                 }
             }
+            FieldKind::File => {
+                rules.max_size_mb = parse_count(input.max_size_mb)
+                    .transpose()
+                    .map_err(|()| {
+                        errors.push((
+                            "max_size_mb",
+                            "Saisissez un nombre entier de mégaoctets.".into(),
+                        ))
+                    })
+                    .ok()
+                    .flatten();
+                if rules
+                    .max_size_mb
+                    .is_some_and(|mb| mb == 0 || mb > MAX_FILE_MB)
+                {
+                    errors.push(("max_size_mb", format!("Entre 1 et {MAX_FILE_MB} Mo.")));
+                }
+            }
             _ => {}
         }
         if errors.is_empty() {
@@ -237,6 +274,9 @@ impl FieldRules {
         }
         if let Some(p) = &self.pattern {
             out.push(format!("motif {p}"));
+        }
+        if let Some(mb) = self.max_size_mb {
+            out.push(format!("{mb} Mo au plus"));
         }
         out
     }

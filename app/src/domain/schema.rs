@@ -116,6 +116,17 @@ fn property(field: &FieldDefinition) -> Value {
                 }
             })
         }
+        FieldKind::File => json!({
+            "type": "object",
+            "required": ["id", "name", "size", "type"],
+            "properties": {
+                "id": { "type": "string", "format": "uuid" },
+                "name": { "type": "string", "minLength": 1 },
+                "size": { "type": "integer", "minimum": 0 },
+                "type": { "enum": ["application/pdf", "image/jpeg", "image/png"] }
+            },
+            "description": "An attached document; agents download it from the console."
+        }),
         FieldKind::Section | FieldKind::Explanation => json!(false),
     };
     if let Value::Object(map) = &mut schema {

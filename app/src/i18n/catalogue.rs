@@ -654,3 +654,45 @@ text!(
 );
 text!(ADDRESS_POSTCODE, "Code postal", "Postcode", "Postcode",);
 text!(ADDRESS_CITY, "Commune", "Town", "Gemeente",);
+text!(
+    FILE_MISSING,
+    "Joignez le fichier demandé.",
+    "Attach the requested file.",
+    "Voeg het gevraagde bestand toe.",
+);
+text!(
+    FILE_TOO_BIG,
+    "Le fichier dépasse {max} Mo : réduisez-le (par exemple en le scannant en noir et blanc) ou choisissez-en un autre.",
+    "The file is larger than {max} MB: make it smaller (for example by scanning it in black and white) or choose another one.",
+    "Het bestand is groter dan {max} MB: maak het kleiner (bijvoorbeeld door het in zwart-wit te scannen) of kies een ander.",
+);
+text!(
+    FILE_BAD_TYPE,
+    "Seuls les fichiers PDF, JPEG et PNG sont acceptés.",
+    "Only PDF, JPEG and PNG files are accepted.",
+    "Alleen PDF-, JPEG- en PNG-bestanden worden aanvaard.",
+);
+text!(
+    FILE_INFECTED,
+    "Ce fichier a été refusé par l'antivirus de la mairie. Choisissez-en un autre.",
+    "This file was refused by the town hall's antivirus. Choose another one.",
+    "Dit bestand werd geweigerd door de antivirus van het gemeentehuis. Kies een ander.",
+);
+text!(
+    FILE_SCAN_UNAVAILABLE,
+    "Le fichier n'a pas pu être vérifié par l'antivirus pour l'instant. Réessayez dans quelques minutes ; vos autres réponses sont enregistrées.",
+    "The file could not be checked by the antivirus right now. Try again in a few minutes; your other answers are saved.",
+    "Het bestand kon nu niet door de antivirus worden gecontroleerd. Probeer het over enkele minuten opnieuw; uw andere antwoorden zijn bewaard.",
+);
+text!(
+    FILE_HINT,
+    "PDF, JPEG ou PNG, {max} Mo au plus.",
+    "PDF, JPEG or PNG, {max} MB at most.",
+    "PDF, JPEG of PNG, hoogstens {max} MB.",
+);
+text!(
+    FILE_ATTACHED,
+    "Fichier joint : {file}. Choisissez un autre fichier pour le remplacer.",
+    "Attached: {file}. Choose another file to replace it.",
+    "Bijgevoegd: {file}. Kies een ander bestand om het te vervangen.",
+);

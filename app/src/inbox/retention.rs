@@ -55,6 +55,9 @@ pub async fn purge(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, D
                 .filter(submission_note::Column::SubmissionId.is_in(ids.clone()))
                 .exec(&txn)
                 .await?;
+            crate::uploads::delete_for(&txn, ids.clone())
+                .await
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
             outbox::Entity::delete_many()
                 .filter(outbox::Column::SubmissionId.is_in(ids.clone()))
                 .exec(&txn)
@@ -86,6 +89,13 @@ pub async fn run(db: DatabaseConnection) {
             Ok(0) => {}
             Ok(n) => tracing::info!(erased = n, "retention: processed submissions erased"),
             Err(e) => tracing::warn!(error = %e, "retention pass failed; retried later"),
+        }
+        // Files of drafts that were never sent go with the drafts.
+        let drafts_end = Utc::now() - chrono::Duration::days(crate::citizen::service::DRAFT_DAYS);
+        match crate::uploads::purge_drafts(&db, drafts_end).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "retention: unsent draft files removed"),
+            Err(e) => tracing::warn!(error = %e, "draft files not purged; retried later"),
         }
         tokio::time::sleep(EVERY).await;
     }

@@ -224,6 +224,20 @@ pub async fn detail(
         .collect();
     let identity: CertifiedIdentity =
         serde_json::from_value(s.identity.clone()).unwrap_or_default();
+    // Which attached files no antivirus has seen (said beside their download). The bytes stay
+    // in the database: only the two columns are read.
+    let not_scanned: Vec<String> = crate::db::entities::upload::Entity::find()
+        .select_only()
+        .column(crate::db::entities::upload::Column::Id)
+        .filter(crate::db::entities::upload::Column::SubmissionId.eq(s.id))
+        .filter(crate::db::entities::upload::Column::MunicipalityId.eq(admin.municipality_id))
+        .filter(crate::db::entities::upload::Column::ScanStatus.ne("clean"))
+        .into_tuple::<Uuid>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|id| id.to_string())
+        .collect();
     let history = submission_transition::Entity::find()
         .filter(submission_transition::Column::SubmissionId.eq(s.id))
         .order_by_asc(submission_transition::Column::CreatedAt)
@@ -267,14 +281,29 @@ pub async fn detail(
             .map(|c| DetailLine {
                 label: c.label_fr().to_owned(),
                 value: identity.display(*c),
+                download: None,
             })
             .collect(),
         answers: fields
             .iter()
             .filter(|f| f.kind.takes_answer())
-            .map(|f| DetailLine {
-                label: f.label.clone(),
-                value: f.display_answer(values.get(&f.stable_id)),
+            .map(|f| {
+                let value = values.get(&f.stable_id);
+                let file_id = value
+                    .filter(|_| f.kind == crate::domain::FieldKind::File)
+                    .and_then(|v| v.get("id")?.as_str());
+                let mut shown = f.display_answer(value);
+                if file_id.is_some_and(|id| not_scanned.iter().any(|n| n == id)) {
+                    shown.push_str(" – non analysé par un antivirus");
+                }
+                DetailLine {
+                    label: f.label.clone(),
+                    value: shown,
+                    download: value
+                        .filter(|_| f.kind == crate::domain::FieldKind::File)
+                        .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
+                        .map(|file| format!("/admin/submissions/{}/fichiers/{file}", s.id)),
+                }
             })
             .collect(),
         history: history

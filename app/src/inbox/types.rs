@@ -241,6 +241,9 @@ pub struct InboxPage {
 pub struct DetailLine {
     pub label: String,
     pub value: String,
+    /// For an attached file: where agents download it.
+    #[serde(default)]
+    pub download: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

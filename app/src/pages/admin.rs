@@ -668,6 +668,10 @@ fn field_settings_inputs(feedback: &crate::ui::Feedback) -> impl IntoView + use<
                 {setting_input(feedback, "max_selected", "Nombre maximal de cases cochées", "text")}
             </fieldset>
             <fieldset class="fieldset">
+                <legend>"Pièce jointe"</legend>
+                {setting_input(feedback, "max_size_mb", "Taille maximale en Mo (5 par défaut, 10 au plus)", "text")}
+            </fieldset>
+            <fieldset class="fieldset">
                 <legend>"Texte court : format imposé"</legend>
                 <p class="hint">"Une expression régulière que toute la réponse doit respecter, par exemple [A-Z]-[0-9]{6} pour « B-123456 », et le message affiché sinon."</p>
                 {setting_input(feedback, "pattern", "Motif (expression régulière)", "text")}
@@ -1059,7 +1063,16 @@ fn detail_page(
             <section aria-labelledby="answers-title" class="card">
                 <h2 id="answers-title">"Réponses"</h2>
                 <dl class="recap">
-                    {d.answers.into_iter().map(|l| view! { <div class="recap__row"><dt>{l.label}</dt><dd>{l.value}</dd></div> }).collect_view()}
+                    {d.answers.into_iter().map(|l| {
+                        let label = l.label.clone();
+                        view! {
+                            <div class="recap__row"><dt>{l.label}</dt><dd>{l.value}
+                                {l.download.map(|href| view! {
+                                    " " <a href=href download="">"Télécharger" <span class="sr-only">{format!(" la pièce jointe « {label} »")}</span></a>
+                                })}
+                            </dd></div>
+                        }
+                    }).collect_view()}
                 </dl>
             </section>
             <section aria-labelledby="history-title" class="card">

@@ -289,6 +289,7 @@ pub fn form_page(page: FormPage, preview_id: Option<Uuid>) -> impl IntoView {
     };
     let errors = page.errors.clone();
     let answers = page.answers.clone();
+    let has_files = page.fields.iter().any(|f| f.kind == FieldKind::File);
     // A conditional question says when to answer it (no script shows or hides it).
     let all = page.fields.clone();
     let fields: Vec<FieldDefinition> = page
@@ -318,7 +319,8 @@ pub fn form_page(page: FormPage, preview_id: Option<Uuid>) -> impl IntoView {
             <h1>{service.title.clone()}</h1>
             <ErrorSummary errors=summary lang=l />
             {identity_block(page.identity, &service)}
-            <form method="post" action=format!("{path}/formulaire") novalidate="novalidate" class="form">
+            <form method="post" action=format!("{path}/formulaire") novalidate="novalidate" class="form"
+                enctype=has_files.then_some("multipart/form-data")>
                 <p class="hint">{t::REQUIRED_HINT.get(l)}</p>
                 {fields
                     .into_iter()
@@ -484,6 +486,33 @@ pub fn field_input(
                         })
                         .collect_view()}
                 </fieldset>
+            }
+            .into_any()
+        }
+        FieldKind::File => {
+            let max = (field.rules.max_file_bytes() / (1024 * 1024)).to_string();
+            let hint_id = format!("{name}-limits");
+            // A file input cannot be filled again: the draft's file is named, and kept unless
+            // another is chosen.
+            let attached = serde_json::from_str::<serde_json::Value>(&value)
+                .ok()
+                .map(|v| field.display_answer_in(Some(&v), lang));
+            let described = [described.clone(), Some(hint_id.clone())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            view! {
+                <div class=group_class>
+                    <label for=name.clone()>{field.label.clone()}{star}</label>
+                    {help}
+                    <p class="hint" id=hint_id>{t::FILE_HINT.with(lang, &[("max", &max)])}</p>
+                    {attached.map(|f| view! { <p class="file-attached">{t::FILE_ATTACHED.with(lang, &[("file", &f)])}</p> })}
+                    {error_view}
+                    <input type="file" id=name.clone() name=name.clone()
+                        accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+                        aria-describedby=described aria-invalid=invalid aria-required=required />
+                </div>
             }
             .into_any()
         }

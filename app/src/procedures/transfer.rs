@@ -121,6 +121,7 @@ pub fn check(document: &ServiceDocument) -> Result<Vec<FieldDefinition>, ImportE
         let (date_min, date_max) = (date(r.date_min), date(r.date_max));
         let count = |n: Option<u32>| n.map(|v| v.to_string()).unwrap_or_default();
         let (min_selected, max_selected) = (count(r.min_selected), count(r.max_selected));
+        let max_size_mb = count(r.max_size_mb);
         let input = RulesInput {
             min: &min,
             max: &max,
@@ -132,6 +133,7 @@ pub fn check(document: &ServiceDocument) -> Result<Vec<FieldDefinition>, ImportE
             max_selected: &max_selected,
             pattern: r.pattern.as_deref().unwrap_or_default(),
             pattern_message: r.pattern_message.as_deref().unwrap_or_default(),
+            max_size_mb: &max_size_mb,
         };
         match FieldRules::parse(field.kind, field.options.len(), &input) {
             Ok(rules) => field.rules = rules,

@@ -305,6 +305,7 @@ pub async fn add_field(
             max_selected: v("max_selected"),
             pattern: v("pattern"),
             pattern_message: v("pattern_message"),
+            max_size_mb: v("max_size_mb"),
         };
         field.rules =
             crate::domain::rules::FieldRules::parse(field.kind, field.options.len(), &input)?;

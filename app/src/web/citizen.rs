@@ -354,17 +354,65 @@ pub async fn logout_callback(
     see_other(&format!("/deconnexion/{m}"))
 }
 
+/// Reads a posted form: URL-encoded, or multipart when the form has a file input.
+async fn read_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: axum::extract::Request,
+) -> Result<(Vec<(String, String)>, Vec<citizen::PostedFile>), AppError> {
+    use axum::extract::FromRequest;
+    let unreadable = || {
+        AppError::BadRequest(
+            "Le formulaire envoyé est illisible. Rechargez la page et réessayez.".to_owned(),
+        )
+    };
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| unreadable())?;
+        return Ok((parse_form(headers, &body)?, Vec::new()));
+    }
+    let mut form = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|_| unreadable())?;
+    let (mut pairs, mut files) = (Vec::new(), Vec::new());
+    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(filename) => {
+                // Past the route's limit the stream fails: said as "too big" on the field.
+                let bytes = field.bytes().await.map_err(|_| {
+                    AppError::BadRequest(
+                        "Le fichier envoyé est trop volumineux (10 Mo au plus).".to_owned(),
+                    )
+                })?;
+                files.push(citizen::PostedFile {
+                    input: name,
+                    filename,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            None => pairs.push((name, field.text().await.map_err(|_| unreadable())?)),
+        }
+    }
+    Ok((pairs, files))
+}
+
 pub async fn save_form(
     State(state): State<AppState>,
     Path((m, s)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> Response {
-    let form = match parse_form(&headers, &body) {
+    let (form, files) = match read_form(&state, &headers, request).await {
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
-    match citizen::save_form(&state, &headers, &m, &s, &form).await {
+    match citizen::save_form(&state, &headers, &m, &s, &form, files).await {
         Ok(()) => see_other(&format!("/s/{m}/{s}/recapitulatif")),
         Err(SaveError::Invalid(errors)) => {
             let feedback = Feedback {

@@ -203,6 +203,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/settings", post(admin::save_settings))
         .route("/admin/settings/logo/supprimer", post(branding::remove))
         .route("/logo/{town}/{file}", get(branding::image))
+        .route(
+            "/admin/submissions/{id}/fichiers/{file}",
+            get(inbox::attached_file),
+        )
         .route("/admin/identite", post(admin::save_identity))
         .route("/admin/courriels/{kind}", post(admin::template_action))
         .route("/admin/agents", post(admin::invite_agent))
@@ -218,7 +222,6 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/{m}/callback", get(citizen::callback))
         .route("/auth/{m}/logout", post(citizen::logout))
         .route("/auth/{m}/logout-callback", get(citizen::logout_callback))
-        .route("/s/{m}/{s}/formulaire", post(citizen::save_form))
         .route("/s/{m}/{s}/envoyer", post(citizen::submit))
         .route("/s/{m}/{s}/abandonner", post(citizen::discard))
         .route("/s/{m}/{s}/recepisse.pdf", get(citizen::receipt))
@@ -237,5 +240,11 @@ pub fn upload_routes() -> Router<AppState> {
         .route("/admin/services/import", post(transfer::import))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(import_limit))
         .layer(axum::extract::DefaultBodyLimit::max(import_limit));
-    logo.merge(import)
+    // The citizen form may carry files: up to 10 MB each, a little more for the rest.
+    let form_limit = 12 * 1024 * 1024;
+    let form = Router::new()
+        .route("/s/{m}/{s}/formulaire", post(citizen::save_form))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(form_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(form_limit));
+    logo.merge(import).merge(form)
 }

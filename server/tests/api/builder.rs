@@ -796,3 +796,210 @@ async fn a_french_postal_address_is_asked_in_four_parts_and_checked() {
             .contains("12 rue de la Paix, Bât. B, 75002 Paris")
     );
 }
+
+/// Posts the form as a browser does when it has a file input (multipart, in document order).
+async fn post_multipart(
+    citizen: &Browser,
+    path: &str,
+    texts: &[(&str, &str)],
+    files: &[(&str, &str, Vec<u8>)],
+) -> super::helpers::Page {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in texts {
+        form = form.text((*name).to_owned(), (*value).to_owned());
+    }
+    for (name, filename, bytes) in files {
+        form = form.part(
+            (*name).to_owned(),
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name((*filename).to_owned()),
+        );
+    }
+    super::helpers::Page::from(
+        citizen
+            .client
+            .post(format!("{}{path}", citizen.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST multipart"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_citizen_attaches_a_document_that_only_the_town_can_download() {
+    let app = TestApp::spawn_with(|c| {
+        // The antivirus hook: refuses what contains the EICAR test string.
+        c.virus_scan_command = Some("if grep -q EICAR-STANDARD; then exit 1; fi".to_owned());
+    })
+    .await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Demande de carte de stationnement").await;
+    add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Immatriculation"),
+            ("kind", "short_text"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Carte grise"),
+            ("kind", "file"),
+            ("required", "on"),
+            ("max_size_mb", "1"),
+        ],
+    )
+    .await;
+    let refused = add(
+        &admin,
+        &editor,
+        &[("label", "Autre"), ("kind", "file"), ("max_size_mb", "50")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Entre 1 et 10 Mo"));
+    assert_eq!(
+        admin.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let service = "/s/demo/demande-de-carte-de-stationnement";
+    let citizen = app.browser();
+    let form = citizen.citizen_login(service, "test").await;
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    assert!(form.body.contains("type=\"file\""));
+    assert!(form.body.contains("PDF, JPEG ou PNG, 1 Mo au plus."));
+    let names = form.field_names();
+    let (plate, file) = (names[0].as_str(), names[1].as_str());
+    let path = format!("{service}/formulaire");
+    let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+
+    // What is not a usable file is refused on its field; the other answer is kept.
+    for (name, bytes, message) in [
+        (
+            "virus.pdf",
+            b"%PDF-1.4 X5O!P%@AP EICAR-STANDARD-ANTIVIRUS-TEST-FILE".to_vec(),
+            "refusé par l'antivirus",
+        ),
+        (
+            "page.html",
+            b"<html><script>alert(1)</script>".to_vec(),
+            "Seuls les fichiers PDF, JPEG et PNG",
+        ),
+        (
+            "renamed.pdf",
+            b"MZ\x90\x00 not a pdf".to_vec(),
+            "Seuls les fichiers PDF, JPEG et PNG",
+        ),
+        (
+            "gros.pdf",
+            [b"%PDF-1.7\n".to_vec(), vec![b'0'; 1024 * 1024 + 1]].concat(),
+            "dépasse 1 Mo",
+        ),
+    ] {
+        let page = post_multipart(
+            &citizen,
+            &path,
+            &[(plate, "AB-123-CD")],
+            &[(file, name, bytes)],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(page.body.contains(message), "{name}: {message}");
+        assert!(
+            page.body.contains("value=\"AB-123-CD\""),
+            "the other answer is kept"
+        );
+    }
+    // Nothing attached yet: the file is required.
+    let page = post_multipart(&citizen, &path, &[(plate, "AB-123-CD")], &[]).await;
+    assert!(
+        page.body.contains("Joignez le fichier demandé")
+            || page.body.contains("Ce champ est obligatoire")
+    );
+
+    // A real PDF: kept; posting again without choosing a file keeps it.
+    let page = post_multipart(
+        &citizen,
+        &path,
+        &[(plate, "AB-123-CD")],
+        &[(file, "C:\\scans\\carte grise \"2026\".pdf", pdf.clone())],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let again = citizen.get(&path).await;
+    assert!(
+        again.body.contains("Fichier joint : carte grise 2026.pdf"),
+        "{}",
+        again.body
+    );
+    let page = post_multipart(
+        &citizen,
+        &path,
+        &[(plate, "AB-123-CD")],
+        &[(file, "", Vec::new())],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let recap = citizen.get(&format!("{service}/recapitulatif")).await;
+    assert!(
+        recap.body.contains("carte grise 2026.pdf (1 Ko)"),
+        "{}",
+        recap.body
+    );
+    assert_eq!(
+        citizen
+            .post(&format!("{service}/envoyer"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The agent downloads exactly the bytes sent, as an attachment.
+    let detail = admin
+        .get("/admin/inbox?status=all")
+        .await
+        .link_to("/admin/submissions/")
+        .expect("detail");
+    let page = admin.get(&detail).await;
+    let href_at = page.body.find("/fichiers/").expect("download link");
+    let start = page.body[..href_at].rfind('"').expect("href start") + 1;
+    let end = href_at + page.body[href_at..].find('"').expect("href end");
+    let href = page.body[start..end].to_owned();
+    assert!(!page.body.contains("non analysé"), "scanned by the hook");
+    let download = admin
+        .client
+        .get(format!("{}{href}", app.base))
+        .send()
+        .await
+        .expect("GET file");
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("attachment;")
+    );
+    assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf);
+
+    // Nobody else: another town's agent, the citizen, a stranger.
+    app.other_municipality("autre-ville", "agent@autre.test")
+        .await;
+    let other = app.browser();
+    other.admin_login("agent@autre.test").await;
+    assert_eq!(other.get(&href).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        citizen.get(&href).await.status,
+        StatusCode::SEE_OTHER,
+        "the citizen is not an agent"
+    );
+}

@@ -88,6 +88,7 @@ impl TestApp {
             proconnect_issuer: None,
             proconnect_client_id: String::new(),
             proconnect_client_secret: String::new(),
+            virus_scan_command: None,
         };
         adjust(&mut config);
         let built = server::startup::build(&config).await.expect("build app");

@@ -61,6 +61,7 @@ async fn production_mode_requires_a_secret_key_and_smtp() {
         proconnect_issuer: None,
         proconnect_client_id: String::new(),
         proconnect_client_secret: String::new(),
+        virus_scan_command: None,
     };
     let error = server::startup::build(&config)
         .await

@@ -25,5 +25,6 @@ pub mod submission_acknowledgement;
 pub mod submission_count;
 pub mod submission_note;
 pub mod submission_transition;
+pub mod upload;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;
