@@ -58,6 +58,9 @@ pub struct FieldRules {
     /// Files: the largest accepted, in megabytes ([`DEFAULT_FILE_MB`] if not set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size_mb: Option<u32>,
+    /// Single choice: a drop-down list instead of radio buttons (for long lists).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub as_list: bool,
 }
 
 /// Largest attached file when the admin set nothing, and the most they may allow, in MB.
@@ -89,6 +92,7 @@ pub struct RulesInput<'a> {
     pub pattern: &'a str,
     pub pattern_message: &'a str,
     pub max_size_mb: &'a str,
+    pub as_list: bool,
 }
 
 fn parse_number(raw: &str) -> Option<Result<f64, ()>> {
@@ -216,6 +220,7 @@ impl FieldRules {
                     }
                 }
             }
+            FieldKind::SingleChoice => rules.as_list = input.as_list,
             FieldKind::File => {
                 rules.max_size_mb = parse_count(input.max_size_mb)
                     .transpose()
@@ -277,6 +282,9 @@ impl FieldRules {
         }
         if let Some(mb) = self.max_size_mb {
             out.push(format!("{mb} Mo au plus"));
+        }
+        if self.as_list {
+            out.push("liste déroulante".to_owned());
         }
         out
     }

@@ -696,3 +696,4 @@ text!(
     "Attached: {file}. Choose another file to replace it.",
     "Bijgevoegd: {file}. Kies een ander bestand om het te vervangen.",
 );
+text!(CHOOSE, "— Choisir —", "— Choose —", "— Kiezen —",);

@@ -663,6 +663,10 @@ fn field_settings_inputs(feedback: &crate::ui::Feedback) -> impl IntoView + use<
                 {setting_check(feedback, "past_only", "Pas de date dans le futur (date de naissance, de perte…)")}
             </fieldset>
             <fieldset class="fieldset">
+                <legend>"Choix unique"</legend>
+                {setting_check(feedback, "as_list", "Afficher en liste déroulante (pour une longue liste ; sinon, boutons radio)")}
+            </fieldset>
+            <fieldset class="fieldset">
                 <legend>"Choix multiple"</legend>
                 {setting_input(feedback, "min_selected", "Nombre minimal de cases cochées", "text")}
                 {setting_input(feedback, "max_selected", "Nombre maximal de cases cochées", "text")}

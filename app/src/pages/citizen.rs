@@ -454,6 +454,20 @@ pub fn field_input(
             }
             .into_any()
         }
+        FieldKind::SingleChoice if field.rules.as_list => view! {
+            <div class=group_class>
+                <label for=name.clone()>{field.label.clone()}{star}</label>
+                {help}
+                {error_view}
+                <select id=name.clone() name=name.clone() aria-describedby=described aria-invalid=invalid aria-required=required>
+                    <option value="">{t::CHOOSE.get(lang)}</option>
+                    {field.options.iter().map(|o| view! {
+                        <option value=o.clone() selected=*o == value>{o.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+        .into_any(),
         FieldKind::SingleChoice | FieldKind::YesNo => {
             let options: Vec<(String, String)> = if field.kind == FieldKind::YesNo {
                 vec![

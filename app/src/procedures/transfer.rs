@@ -134,6 +134,7 @@ pub fn check(document: &ServiceDocument) -> Result<Vec<FieldDefinition>, ImportE
             pattern: r.pattern.as_deref().unwrap_or_default(),
             pattern_message: r.pattern_message.as_deref().unwrap_or_default(),
             max_size_mb: &max_size_mb,
+            as_list: r.as_list,
         };
         match FieldRules::parse(field.kind, field.options.len(), &input) {
             Ok(rules) => field.rules = rules,

@@ -306,6 +306,7 @@ pub async fn add_field(
             pattern: v("pattern"),
             pattern_message: v("pattern_message"),
             max_size_mb: v("max_size_mb"),
+            as_list: form_value(&form, "as_list").is_some(),
         };
         field.rules =
             crate::domain::rules::FieldRules::parse(field.kind, field.options.len(), &input)?;

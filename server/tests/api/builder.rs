@@ -1003,3 +1003,70 @@ async fn a_citizen_attaches_a_document_that_only_the_town_can_download() {
         "the citizen is not an agent"
     );
 }
+
+#[tokio::test]
+async fn a_single_choice_can_be_a_drop_down_list() {
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let editor = new_service(&admin, "Prêt de matériel").await;
+    let options = "Barnum\nTables\nChaises\nSono\nGrilles\nPodium";
+    add(
+        &admin,
+        &editor,
+        &[
+            ("label", "Matériel"),
+            ("kind", "single_choice"),
+            ("options", options),
+            ("as_list", "on"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    assert!(admin.get(&editor).await.body.contains("liste déroulante"));
+    assert_eq!(
+        admin.post(&format!("{editor}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let service = "/s/demo/pret-de-materiel";
+    let citizen = app.browser();
+    let form = citizen.citizen_login(service, "test").await;
+    let name = form.field_names()[0].clone();
+    assert!(
+        form.body
+            .contains(&format!("<select id=\"{name}\" name=\"{name}\"")),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body
+            .contains("<option value=\"\">— Choisir —</option>")
+    );
+    let refused = citizen
+        .post(&format!("{service}/formulaire"), &[(name.as_str(), "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(name.as_str(), "Piano")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an option"
+    );
+    let accepted = citizen
+        .post(&format!("{service}/formulaire"), &[(name.as_str(), "Sono")])
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    // Shown again with the choice selected.
+    assert!(
+        citizen
+            .get(&format!("{service}/formulaire"))
+            .await
+            .body
+            .contains("<option value=\"Sono\" selected")
+    );
+}
