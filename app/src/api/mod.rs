@@ -62,6 +62,10 @@ pub fn routes() -> axum::Router<crate::state::AppState> {
             get(h::get_submission).fallback(h::method_not_allowed),
         )
         .route(
+            "/api/v1/submissions/{id}/files/{file_id}",
+            get(h::get_file).fallback(h::method_not_allowed),
+        )
+        .route(
             "/api/v1/submissions/{id}/processed",
             post(h::mark_processed).fallback(h::method_not_allowed),
         )

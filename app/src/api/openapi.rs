@@ -203,6 +203,28 @@ fn paths_and_components() -> Value {
                     }))
                 }
             },
+            "/api/v1/submissions/{submission_id}/files/{file_id}": {
+                "get": {
+                    "operationId": "get_file",
+                    "summary": "A file the citizen attached",
+                    "description": "`file_id` is the `id` in the value of a `file` answer. The body is the file as sent (PDF, JPEG or PNG); `Content-Disposition` carries its name and `X-Content-SHA256` its digest.",
+                    "tags": ["submissions"],
+                    "parameters": [
+                        { "$ref": "#/components/parameters/SubmissionId" },
+                        { "name": "file_id", "in": "path", "required": true, "schema": uuid }
+                    ],
+                    "responses": with_common_errors(json!({
+                        "200": {
+                            "description": "The file.",
+                            "content": {
+                                "application/pdf": { "schema": { "type": "string", "format": "binary" } },
+                                "image/jpeg": { "schema": { "type": "string", "format": "binary" } },
+                                "image/png": { "schema": { "type": "string", "format": "binary" } }
+                            }
+                        }
+                    }))
+                }
+            },
             "/api/v1/submissions/{submission_id}/processed": transition("processed", "Mark a submission processed"),
             "/api/v1/submissions/{submission_id}/unprocessed": transition("unprocessed", "Mark a submission unprocessed again"),
             "/api/v1/submissions/{submission_id}/ack": {

@@ -371,6 +371,19 @@ pub async fn submission(
         .ok_or_else(ApiError::not_found)
 }
 
+/// A file attached to a submission the token can see.
+pub async fn attached_file(
+    db: &DatabaseConnection,
+    client: &ApiClient,
+    submission_id: Uuid,
+    file_id: Uuid,
+) -> Result<crate::db::entities::upload::Model, ApiError> {
+    let row = visible_submission(db, client, submission_id).await?;
+    let file = crate::uploads::for_agent(db, client.municipality_id, row.id, file_id).await?;
+    tracing::info!(submission.id = %row.id, upload.id = %file.id, api_token.id = %client.token_id, "attachment fetched through the API");
+    Ok(file)
+}
+
 /// Moves a submission through the inbox's one transition path, recorded with the token as actor.
 pub async fn set_status(
     db: &DatabaseConnection,

@@ -1137,6 +1137,7 @@ async fn openapi_document_matches_the_committed_copy() {
             "/api/v1/services/{service_id}/submissions",
             "/api/v1/submissions/{submission_id}",
             "/api/v1/submissions/{submission_id}/ack",
+            "/api/v1/submissions/{submission_id}/files/{file_id}",
             "/api/v1/submissions/{submission_id}/processed",
             "/api/v1/submissions/{submission_id}/unprocessed",
         ]

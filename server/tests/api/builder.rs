@@ -1002,6 +1002,73 @@ async fn a_citizen_attaches_a_document_that_only_the_town_can_download() {
         StatusCode::SEE_OTHER,
         "the citizen is not an agent"
     );
+
+    // Business tools fetch it through the API, by the id in the answer.
+    let expires = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let page = admin
+        .post(
+            "/admin/api/tokens",
+            &[
+                ("name", "GED"),
+                ("services", "all"),
+                ("access", "read"),
+                ("expires_on", &expires),
+                ("networks", ""),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    let start = page.body.find("value=\"iclefs_").expect("token shown") + "value=\"".len();
+    let token: String = page.body[start..].chars().take(50).collect();
+    let api = reqwest::Client::new();
+    let submission_id = detail.rsplit('/').next().unwrap_or_default().to_owned();
+    let document: serde_json::Value = api
+        .get(format!("{}/api/v1/submissions/{submission_id}", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET submission")
+        .json()
+        .await
+        .expect("json");
+    let answer = document["answers"]
+        .as_object()
+        .and_then(|a| a.values().find(|v| v["kind"] == "file"))
+        .expect("file answer")
+        .clone();
+    assert_eq!(answer["value"]["name"], "carte grise 2026.pdf");
+    assert_eq!(answer["value"]["type"], "application/pdf");
+    let file_id = answer["value"]["id"].as_str().expect("id").to_owned();
+    let fetched = api
+        .get(format!(
+            "{}/api/v1/submissions/{submission_id}/files/{file_id}",
+            app.base
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET file");
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert!(
+        fetched.headers()["x-content-sha256"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("sha-256=")
+    );
+    assert_eq!(fetched.bytes().await.expect("bytes").to_vec(), pdf);
+    let unknown = api
+        .get(format!(
+            "{}/api/v1/submissions/{submission_id}/files/{}",
+            app.base,
+            uuid::Uuid::now_v7()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
