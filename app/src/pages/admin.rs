@@ -521,6 +521,8 @@ fn editor_page(
                 </form>
             </section>
 
+            {(!e.fields.is_empty()).then(|| live_preview(&e.fields))}
+
             <section aria-labelledby="publish-title" class="card">
                 <h2 id="publish-title">"Publication"</h2>
                 <p><a class="button button--secondary" href=format!("{base}/apercu")>"Aperçu du formulaire"</a>
@@ -544,6 +546,25 @@ fn editor_page(
                 {distribution.map(|d| distribution_kit(base.clone(), e.public_url.clone(), d))}
             </section>
         </AdminLayout>
+    }
+}
+
+/// The questions as citizens will see them, drawn by the citizen page's own component and
+/// redrawn after every change in the builder (each change reloads the page). The full page,
+/// with the header and the identity block, is *Aperçu du formulaire*.
+fn live_preview(fields: &[FieldDefinition]) -> impl IntoView + use<> {
+    let lang = crate::i18n::Lang::Fr;
+    view! {
+        <section aria-labelledby="live-preview-title" class="card live-preview">
+            <h2 id="live-preview-title">"Aperçu des questions"</h2>
+            <p class="hint">"Tel que le citoyen les verra, mis à jour à chaque modification. Rien ne peut être envoyé d'ici."</p>
+            <div class="form live-preview__form">
+                {super::citizen::with_condition_hints(fields.to_vec(), lang)
+                    .into_iter()
+                    .map(|field| super::citizen::field_input(field, String::new(), None, lang))
+                    .collect_view()}
+            </div>
+        </section>
     }
 }
 

@@ -290,23 +290,7 @@ pub fn form_page(page: FormPage, preview_id: Option<Uuid>) -> impl IntoView {
     let errors = page.errors.clone();
     let answers = page.answers.clone();
     let has_files = page.fields.iter().any(|f| f.kind == FieldKind::File);
-    // A conditional question says when to answer it (no script shows or hides it).
-    let all = page.fields.clone();
-    let fields: Vec<FieldDefinition> = page
-        .fields
-        .into_iter()
-        .map(|mut field| {
-            if let Some(condition) = &field.condition {
-                let hint = condition.describe(&all, l);
-                field.help = if field.help.is_empty() {
-                    hint
-                } else {
-                    format!("{} {hint}", field.help)
-                };
-            }
-            field
-        })
-        .collect();
+    let fields = with_condition_hints(page.fields, l);
     view! {
         <CitizenLayout title municipality=service.municipality_name.clone() demo=service.demo theme=service.municipality_slug.clone() lang=l langs=service.langs.clone() logo=service.logo.clone()>
             {preview.then(|| view! {
@@ -361,6 +345,26 @@ fn rich_text(source: &str) -> impl IntoView + use<> {
             .into_any(),
         })
         .collect_view()
+}
+
+/// A conditional question says when to answer it (no script shows or hides it): the sentence
+/// joins its help text.
+pub fn with_condition_hints(fields: Vec<FieldDefinition>, lang: Lang) -> Vec<FieldDefinition> {
+    let all = fields.clone();
+    fields
+        .into_iter()
+        .map(|mut field| {
+            if let Some(condition) = &field.condition {
+                let hint = condition.describe(&all, lang);
+                field.help = if field.help.is_empty() {
+                    hint
+                } else {
+                    format!("{} {hint}", field.help)
+                };
+            }
+            field
+        })
+        .collect()
 }
 
 /// One question, as the kind of input that fits it.

@@ -379,9 +379,7 @@ pub async fn add_field(
     id: Uuid,
     field: FieldDefinition,
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let p = find_owned(&txn, admin, id).await?;
-    let revision_id = draft_revision(&txn, &p).await?;
+    let (txn, p, revision_id) = open_draft(state, admin, id).await?;
     let count = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
         .count(&txn)
@@ -404,25 +402,10 @@ pub async fn add_field(
         .one(&txn)
         .await?
         .map_or(0, |f| f.position.saturating_add(1));
-    let settings = settings_of(&field);
-    field_definition::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        revision_id: Set(revision_id),
-        stable_id: Set(field.stable_id),
-        position: Set(next_position),
-        kind: Set(field.kind.as_str().to_owned()),
-        label: Set(field.label),
-        help: Set(field.help),
-        required: Set(field.required),
-        options: Set(serde_json::to_value(&field.options).unwrap_or_default()),
-        settings: Set(settings),
-        removed_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    touch(&txn, p.id).await?;
-    txn.commit().await?;
-    Ok(())
+    field_row(revision_id, next_position, &field)
+        .insert(&txn)
+        .await?;
+    close_draft(txn, &p).await
 }
 
 /// Writes checked fields, in order, into the draft of a service that has none yet (an import).
@@ -432,29 +415,12 @@ pub async fn insert_fields(
     id: Uuid,
     fields: &[FieldDefinition],
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let p = find_owned(&txn, admin, id).await?;
-    let revision_id = draft_revision(&txn, &p).await?;
+    let (txn, p, revision_id) = open_draft(state, admin, id).await?;
     for (position, field) in fields.iter().enumerate() {
-        field_definition::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            revision_id: Set(revision_id),
-            stable_id: Set(field.stable_id),
-            position: Set(i32::try_from(position).map_err(|_| AppError::Internal)?),
-            kind: Set(field.kind.as_str().to_owned()),
-            label: Set(field.label.clone()),
-            help: Set(field.help.clone()),
-            required: Set(field.required),
-            options: Set(serde_json::to_value(&field.options).unwrap_or_default()),
-            settings: Set(settings_of(field)),
-            removed_at: Set(None),
-        }
-        .insert(&txn)
-        .await?;
+        let position = i32::try_from(position).map_err(|_| AppError::Internal)?;
+        field_row(revision_id, position, field).insert(&txn).await?;
     }
-    touch(&txn, p.id).await?;
-    txn.commit().await?;
-    Ok(())
+    close_draft(txn, &p).await
 }
 
 /// Removes a service created a moment ago whose import failed (never published: no submission
@@ -502,9 +468,7 @@ pub async fn delete_field(
     id: Uuid,
     stable_id: Uuid,
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let p = find_owned(&txn, admin, id).await?;
-    let revision_id = draft_revision(&txn, &p).await?;
+    let (txn, p, revision_id) = open_draft(state, admin, id).await?;
     let fields = revision_fields(&txn, revision_id).await?;
     // A condition never points at a field that is gone.
     if let Some(dependent) = fields.iter().find(|f| {
@@ -522,22 +486,8 @@ pub async fn delete_field(
             dependent.label
         )));
     }
-    let removed = field_definition::Entity::update_many()
-        .col_expr(
-            field_definition::Column::RemovedAt,
-            sea_orm::sea_query::Expr::value(Some(Utc::now())),
-        )
-        .filter(field_definition::Column::RevisionId.eq(revision_id))
-        .filter(field_definition::Column::StableId.eq(stable_id))
-        .filter(field_definition::Column::RemovedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if removed.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    touch(&txn, p.id).await?;
-    txn.commit().await?;
-    Ok(())
+    set_removed(&txn, revision_id, stable_id, Some(Utc::now())).await?;
+    close_draft(txn, &p).await
 }
 
 /// Brings back a field removed from the draft, at its former place ("Annuler").
@@ -547,25 +497,9 @@ pub async fn restore_field(
     id: Uuid,
     stable_id: Uuid,
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let p = find_owned(&txn, admin, id).await?;
-    let revision_id = draft_revision(&txn, &p).await?;
-    let restored = field_definition::Entity::update_many()
-        .col_expr(
-            field_definition::Column::RemovedAt,
-            sea_orm::sea_query::Expr::value(None::<chrono::DateTime<Utc>>),
-        )
-        .filter(field_definition::Column::RevisionId.eq(revision_id))
-        .filter(field_definition::Column::StableId.eq(stable_id))
-        .filter(field_definition::Column::RemovedAt.is_not_null())
-        .exec(&txn)
-        .await?;
-    if restored.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    touch(&txn, p.id).await?;
-    txn.commit().await?;
-    Ok(())
+    let (txn, p, revision_id) = open_draft(state, admin, id).await?;
+    set_removed(&txn, revision_id, stable_id, None).await?;
+    close_draft(txn, &p).await
 }
 
 /// Where a field goes in [`move_field`].
@@ -584,9 +518,7 @@ pub async fn move_field(
     stable_id: Uuid,
     direction: Move,
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let p = find_owned(&txn, admin, id).await?;
-    let revision_id = draft_revision(&txn, &p).await?;
+    let (txn, p, revision_id) = open_draft(state, admin, id).await?;
     let rows = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
         .filter(field_definition::Column::RemovedAt.is_null())
@@ -629,9 +561,7 @@ pub async fn move_field(
             .exec(&txn)
             .await?;
     }
-    touch(&txn, p.id).await?;
-    txn.commit().await?;
-    Ok(())
+    close_draft(txn, &p).await
 }
 
 /// Copies a field right after itself, with a new stable id (a new question for the answers).
@@ -641,9 +571,7 @@ pub async fn duplicate_field(
     id: Uuid,
     stable_id: Uuid,
 ) -> AppResult<()> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    let p = find_owned(&txn, admin, id).await?;
-    let revision_id = draft_revision(&txn, &p).await?;
+    let (txn, p, revision_id) = open_draft(state, admin, id).await?;
     let rows = field_definition::Entity::find()
         .filter(field_definition::Column::RevisionId.eq(revision_id))
         .order_by_asc(field_definition::Column::Position)
@@ -689,8 +617,76 @@ pub async fn duplicate_field(
     }
     .insert(&txn)
     .await?;
+    close_draft(txn, &p).await
+}
+
+/// The write transaction of a change to the draft of service `id` (created from the published
+/// revision if needed): the transaction, the service and the draft revision's id.
+async fn open_draft(
+    state: &AppState,
+    admin: &CurrentAdmin,
+    id: Uuid,
+) -> AppResult<(sea_orm::DatabaseTransaction, procedure::Model, Uuid)> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let p = find_owned(&txn, admin, id).await?;
+    let revision_id = draft_revision(&txn, &p).await?;
+    Ok((txn, p, revision_id))
+}
+
+/// Ends a change opened by [`open_draft`]: the service is marked as changed, then committed.
+async fn close_draft(txn: sea_orm::DatabaseTransaction, p: &procedure::Model) -> AppResult<()> {
     touch(&txn, p.id).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// The row of `field` at `position` in revision `revision_id`.
+fn field_row(
+    revision_id: Uuid,
+    position: i32,
+    field: &FieldDefinition,
+) -> field_definition::ActiveModel {
+    field_definition::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        revision_id: Set(revision_id),
+        stable_id: Set(field.stable_id),
+        position: Set(position),
+        kind: Set(field.kind.as_str().to_owned()),
+        label: Set(field.label.clone()),
+        help: Set(field.help.clone()),
+        required: Set(field.required),
+        options: Set(serde_json::to_value(&field.options).unwrap_or_default()),
+        settings: Set(settings_of(field)),
+        removed_at: Set(None),
+    }
+}
+
+/// Marks a draft field removed (`Some(when)`) or brings it back (`None`); not found if it is
+/// not in that state.
+async fn set_removed<C: ConnectionTrait>(
+    db: &C,
+    revision_id: Uuid,
+    stable_id: Uuid,
+    removed_at: Option<chrono::DateTime<Utc>>,
+) -> AppResult<()> {
+    let currently = if removed_at.is_some() {
+        field_definition::Column::RemovedAt.is_null()
+    } else {
+        field_definition::Column::RemovedAt.is_not_null()
+    };
+    let changed = field_definition::Entity::update_many()
+        .col_expr(
+            field_definition::Column::RemovedAt,
+            sea_orm::sea_query::Expr::value(removed_at),
+        )
+        .filter(field_definition::Column::RevisionId.eq(revision_id))
+        .filter(field_definition::Column::StableId.eq(stable_id))
+        .filter(currently)
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
     Ok(())
 }
 

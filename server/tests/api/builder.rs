@@ -333,6 +333,12 @@ async fn a_condition_shows_a_question_only_when_it_applies() {
         page.body
             .contains("Affiché seulement si « Allergies ? » est égale à « oui »")
     );
+    // The live preview beside the list draws the questions as the citizen page does.
+    assert!(page.body.contains("Aperçu des questions"));
+    assert!(
+        page.body
+            .contains("À remplir seulement si : vous avez répondu « Oui » à « Allergies ? ».")
+    );
     let fields = listed(&admin, &editor).await;
     let which = fields[1].0.clone();
 
