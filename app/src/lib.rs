@@ -23,6 +23,8 @@ pub mod ui;
 pub mod webhooks;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod branding;
@@ -98,6 +100,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/services/:id/apercu") view=admin::PreviewView ssr=ssr.clone() />
                 <Route path=path!("/admin/inbox") view=admin::InboxView ssr=ssr.clone() />
                 <Route path=path!("/admin/settings") view=admin::SettingsView ssr=ssr.clone() />
+                <Route path=path!("/admin/journal") view=admin::JournalView ssr=ssr.clone() />
                 <Route path=path!("/admin/identite") view=identity_settings::IdentitySettingsView ssr=ssr.clone() />
                 <Route path=path!("/admin/api") view=api::ApiView ssr=ssr.clone() />
                 <Route path=path!("/admin/webhooks") view=webhooks::WebhooksView ssr=ssr.clone() />

@@ -19,6 +19,7 @@ mod m20261202_000011_add_privacy;
 mod m20261202_000012_add_logo_and_language;
 mod m20261202_000013_add_field_settings;
 mod m20261202_000014_add_uploads;
+mod m20261202_000015_add_audit_log;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_add_logo_and_language::Migration),
             Box::new(m20261202_000013_add_field_settings::Migration),
             Box::new(m20261202_000014_add_uploads::Migration),
+            Box::new(m20261202_000015_add_audit_log::Migration),
         ]
     }
 }

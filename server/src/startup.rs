@@ -184,6 +184,10 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
             state.clone(),
             app::web::invalidate_published,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::web::audit_console,
+        ))
         .layer(middleware::from_fn(app::web::i18n::remember_choice))
         .layer(middleware::from_fn_with_state(
             state.clone(),

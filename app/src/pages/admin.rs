@@ -81,6 +81,71 @@ pub async fn load_editor(
     .await
 }
 
+/// One line of the audit log, as the console shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub path: String,
+}
+
+#[server(prefix = "/_fn", endpoint = "admin/journal")]
+pub async fn load_journal() -> Result<(AdminHeader, Vec<AuditLine>), AppError> {
+    as_admin(move |state, admin, header| async move {
+        if !admin.is_owner() {
+            return Err(AppError::Forbidden);
+        }
+        let lines = crate::audit::latest(&state.db, admin.municipality_id)
+            .await?
+            .into_iter()
+            .map(|e| AuditLine {
+                at: crate::notifications::service::french_date(e.created_at),
+                actor: e.actor,
+                action: e.action,
+                path: e.path,
+            })
+            .collect();
+        Ok((header, lines))
+    })
+    .await
+}
+
+/// The audit log (`/admin/journal`, owners): who did what in the console, newest first.
+#[component]
+pub fn JournalView() -> impl IntoView {
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match load_journal().await {
+                    Ok((header, lines)) => view! {
+                        <AdminLayout title="Journal des actions" municipality=header.municipality user=header.user>
+                            <h1>"Journal des actions"</h1>
+                            <p>{format!("Les {} dernières actions faites dans la console de la commune, les plus récentes d'abord. Le journal dit qui a fait quoi et sur quel objet, jamais les données saisies.", crate::audit::PAGE)}</p>
+                            {if lines.is_empty() {
+                                view! { <p>"Aucune action enregistrée pour l'instant."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="table">
+                                        <caption class="sr-only">"Actions de la console"</caption>
+                                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Agent"</th><th scope="col">"Action"</th><th scope="col">"Objet"</th></tr></thead>
+                                        <tbody>
+                                            {lines.into_iter().map(|l| view! {
+                                                <tr><td>{l.at}</td><td>{l.actor}</td><td>{l.action}</td><td><code>{l.path}</code></td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
+                        </AdminLayout>
+                    }.into_any(),
+                    Err(e) => admin_error(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[server(prefix = "/_fn", endpoint = "admin/preview")]
 pub async fn load_preview(id: Uuid) -> Result<crate::citizen::types::FormPage, AppError> {
     as_admin(move |state, admin, _header| async move {

@@ -106,6 +106,7 @@ pub fn AdminLayout(
                         <li><a href="/admin/settings">"Paramètres"</a></li>
                         <li><a href="/admin/api">"API"</a></li>
                         <li><a href="/admin/webhooks">"Webhooks"</a></li>
+                        <li><a href="/admin/journal">"Journal"</a></li>
                         <li>
                             <form method="post" action="/admin/logout" class="inline-form">
                                 <button type="submit" class="link-button">

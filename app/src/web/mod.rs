@@ -88,6 +88,44 @@ pub async fn invalidate_published(
     response
 }
 
+/// Records every console action that succeeded in the audit log (`audit`). The agent is read
+/// before the request runs (a sign-out ends the session it names).
+pub async fn audit_console(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let audited = request.method() == axum::http::Method::POST
+        && path.starts_with("/admin/")
+        && !matches!(path.as_str(), "/admin/login" | "/admin/proconnect/login")
+        && !path.starts_with("/admin/invitation/");
+    let agent = if audited {
+        crate::auth::admin::current(&state.db, &state.settings, request.headers())
+            .await
+            .ok()
+    } else {
+        None
+    };
+    let response = next.run(request).await;
+    let status = response.status();
+    if let Some(agent) = agent
+        && (status.is_success() || status.is_redirection())
+        && let Err(e) = crate::audit::record(
+            &state.db,
+            agent.municipality_id,
+            agent.admin_id,
+            &agent.display_name,
+            &path,
+            status.as_u16(),
+        )
+        .await
+    {
+        tracing::error!(error = %e, "audit entry not written");
+    }
+    response
+}
+
 /// Marks the internal request of a re-render.
 pub const RERENDER_HEADER: &str = "x-iclefs-rerender";
 

@@ -11,6 +11,7 @@
 )]
 
 mod api_v1;
+mod audit;
 mod bad_input;
 mod bench;
 mod branding;

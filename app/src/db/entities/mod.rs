@@ -7,6 +7,7 @@ pub mod admin_user;
 pub mod agent_auth_request;
 pub mod api_idempotency_key;
 pub mod api_token;
+pub mod audit_event;
 pub mod auth_request;
 pub mod channel_stat;
 pub mod draft;
