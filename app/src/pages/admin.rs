@@ -121,7 +121,7 @@ pub fn JournalView() -> impl IntoView {
                     Ok((header, lines)) => view! {
                         <AdminLayout title="Journal des actions" municipality=header.municipality user=header.user>
                             <h1>"Journal des actions"</h1>
-                            <p>{format!("Les {} dernières actions faites dans la console de la commune, les plus récentes d'abord. Le journal dit qui a fait quoi et sur quel objet, jamais les données saisies.", crate::audit::PAGE)}</p>
+                            <p>"Les dernières actions faites dans la console de la commune (200 au plus), les plus récentes d'abord. Le journal dit qui a fait quoi et sur quel objet, jamais les données saisies."</p>
                             {if lines.is_empty() {
                                 view! { <p>"Aucune action enregistrée pour l'instant."</p> }.into_any()
                             } else {
