@@ -66,22 +66,7 @@ pub async fn get_file(
 ) -> Result<Response, ApiError> {
     let (submission_id, file_id) = (id(&submission_id)?, id(&file_id)?);
     let file = service::attached_file(&state.db, &client, submission_id, file_id).await?;
-    let mut response = Response::new(axum::body::Body::from(file.bytes));
-    let h = response.headers_mut();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&file.content_type) {
-        h.insert(axum::http::header::CONTENT_TYPE, v);
-    }
-    let encoded: String = url::form_urlencoded::byte_serialize(file.filename.as_bytes()).collect();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
-        "attachment; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    )) {
-        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("sha-256={}", file.sha256)) {
-        h.insert("x-content-sha256", v);
-    }
-    Ok(response)
+    Ok(crate::web::file_download(file))
 }
 
 async fn set_status(

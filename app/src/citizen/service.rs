@@ -363,13 +363,6 @@ impl From<sea_orm::DbErr> for SaveError {
     }
 }
 
-/// A file part of a posted form: the input's name, the file's name and its bytes.
-pub struct PostedFile {
-    pub input: String,
-    pub filename: String,
-    pub bytes: Vec<u8>,
-}
-
 /// Checks and stores the file posted for `field`: its reference for the draft, or why it was
 /// refused (in the citizen's language).
 async fn take_file(
@@ -377,7 +370,7 @@ async fn take_file(
     r: &Resolved,
     sub: &str,
     field: &crate::domain::FieldDefinition,
-    file: PostedFile,
+    file: crate::uploads::PostedFile,
     lang: Lang,
 ) -> Result<String, SaveError> {
     let max = field.rules.max_file_bytes();
@@ -434,7 +427,7 @@ pub async fn save_form(
     m: &str,
     s: &str,
     posted: &[(String, String)],
-    files: Vec<PostedFile>,
+    files: Vec<crate::uploads::PostedFile>,
 ) -> Result<(), SaveError> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;

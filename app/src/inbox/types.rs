@@ -203,6 +203,7 @@ impl StatusCounts {
         }
     }
 
+    #[cfg(feature = "ssr")]
     pub(crate) fn add(&mut self, status: SubmissionStatus, n: u64) {
         match status {
             SubmissionStatus::Unprocessed => self.unprocessed += n,

@@ -21,6 +21,13 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 use uuid::Uuid;
 
+/// A file part of a posted form: the input's name, the file's name and its bytes.
+pub struct PostedFile {
+    pub input: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Longest file name kept.
 const MAX_NAME_CHARS: usize = 100;
 /// How long the antivirus hook may take.

@@ -265,7 +265,7 @@ pub async fn create_service(
     }
 }
 
-fn parse_uuid(raw: &str) -> Result<Uuid, AppError> {
+pub(crate) fn parse_uuid(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 

@@ -18,26 +18,26 @@ struct Upload {
     alt: String,
 }
 
-/// Reads the two fields of the form. Anything that is not this form is refused, not guessed at.
-async fn read_upload(mut form: Multipart) -> Result<Upload, String> {
-    let unreadable = || "Le formulaire envoyé est illisible. Réessayez.".to_owned();
-    let mut upload = Upload {
-        file: Vec::new(),
-        alt: String::new(),
-    };
-    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
-        match field.name() {
-            Some("logo") => {
-                let bytes = field.bytes().await.map_err(|_| {
-                    "Le fichier dépasse 2 Mo : enregistrez une image plus légère.".to_owned()
-                })?;
-                upload.file = bytes.to_vec();
-            }
-            Some("logo_alt") => upload.alt = field.text().await.map_err(|_| unreadable())?,
-            _ => {}
+/// Reads the two fields of the form; other fields are ignored.
+async fn read_upload(form: Multipart) -> Result<Upload, String> {
+    let (pairs, files) = super::read_multipart(form).await.map_err(|e| match e {
+        super::MultipartError::TooBig => {
+            "Le fichier dépasse 2 Mo : enregistrez une image plus légère.".to_owned()
         }
-    }
-    Ok(upload)
+        super::MultipartError::Unreadable => {
+            "Le formulaire envoyé est illisible. Réessayez.".to_owned()
+        }
+    })?;
+    Ok(Upload {
+        file: files
+            .into_iter()
+            .find(|f| f.input == "logo")
+            .map(|f| f.bytes)
+            .unwrap_or_default(),
+        alt: super::form_value(&pairs, "logo_alt")
+            .unwrap_or_default()
+            .to_owned(),
+    })
 }
 
 /// `POST /admin/settings/logo`: a new logo and/or its text alternative.

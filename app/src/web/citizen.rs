@@ -359,7 +359,7 @@ async fn read_form(
     state: &AppState,
     headers: &HeaderMap,
     request: axum::extract::Request,
-) -> Result<(Vec<(String, String)>, Vec<citizen::PostedFile>), AppError> {
+) -> Result<(Vec<(String, String)>, Vec<crate::uploads::PostedFile>), AppError> {
     use axum::extract::FromRequest;
     let unreadable = || {
         AppError::BadRequest(
@@ -376,30 +376,16 @@ async fn read_form(
             .map_err(|_| unreadable())?;
         return Ok((parse_form(headers, &body)?, Vec::new()));
     }
-    let mut form = axum::extract::Multipart::from_request(request, state)
+    let form = axum::extract::Multipart::from_request(request, state)
         .await
         .map_err(|_| unreadable())?;
-    let (mut pairs, mut files) = (Vec::new(), Vec::new());
-    while let Some(field) = form.next_field().await.map_err(|_| unreadable())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        match field.file_name().map(str::to_owned) {
-            Some(filename) => {
-                // Past the route's limit the stream fails: said as "too big" on the field.
-                let bytes = field.bytes().await.map_err(|_| {
-                    AppError::BadRequest(
-                        "Le fichier envoyé est trop volumineux (10 Mo au plus).".to_owned(),
-                    )
-                })?;
-                files.push(citizen::PostedFile {
-                    input: name,
-                    filename,
-                    bytes: bytes.to_vec(),
-                });
-            }
-            None => pairs.push((name, field.text().await.map_err(|_| unreadable())?)),
-        }
-    }
-    Ok((pairs, files))
+    super::read_multipart(form).await.map_err(|e| match e {
+        // Past the route's limit the stream fails.
+        super::MultipartError::TooBig => AppError::BadRequest(
+            "Le fichier envoyé est trop volumineux (10 Mo au plus).".to_owned(),
+        ),
+        super::MultipartError::Unreadable => unreadable(),
+    })
 }
 
 pub async fn save_form(

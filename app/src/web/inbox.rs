@@ -273,30 +273,5 @@ pub async fn attached_file(
         Err(e) => return error_page(&state, &headers, e).await,
     };
     tracing::info!(admin.id = %admin.admin_id, submission.id = %id, upload.id = %file, "attachment downloaded");
-    let mut response = Response::new(Body::from(row.bytes));
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&row.content_type)
-            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
-    );
-    // RFC 6266 with an ASCII fallback: the cleaned name has no quote or control character.
-    let ascii: String = row
-        .filename
-        .chars()
-        .map(|c| if c.is_ascii() { c } else { '_' })
-        .collect();
-    let encoded: String = url::form_urlencoded::byte_serialize(row.filename.as_bytes()).collect();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    super::file_download(row)
 }

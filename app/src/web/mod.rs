@@ -126,6 +126,81 @@ pub async fn audit_console(
     response
 }
 
+/// Why a multipart form could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MultipartError {
+    Unreadable,
+    /// A file part went past the route's body limit.
+    TooBig,
+}
+
+/// Reads a whole multipart form: text fields in order, and file parts (those with a file name).
+/// The one reader of the three forms that take files (logo, service import, citizen form).
+pub async fn read_multipart(
+    mut form: axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Vec<crate::uploads::PostedFile>), MultipartError> {
+    let (mut pairs, mut files) = (Vec::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| MultipartError::Unreadable)?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(filename) => {
+                let bytes = field.bytes().await.map_err(|_| MultipartError::TooBig)?;
+                files.push(crate::uploads::PostedFile {
+                    input: name,
+                    filename,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            None => pairs.push((
+                name,
+                field.text().await.map_err(|_| MultipartError::Unreadable)?,
+            )),
+        }
+    }
+    Ok((pairs, files))
+}
+
+/// A stored attachment as a download: its type, its name (RFC 6266, with an ASCII fallback) and
+/// digest, never rendered by the browser. Shared by the console and the API.
+pub fn file_download(row: crate::db::entities::upload::Model) -> Response {
+    let mut response = Response::new(Body::from(row.bytes));
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_str(&row.content_type)
+            .unwrap_or_else(|_| header::HeaderValue::from_static("application/octet-stream")),
+    );
+    // The cleaned name has no quote or control character.
+    let ascii: String = row
+        .filename
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '_' })
+        .collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(row.filename.as_bytes()).collect();
+    if let Ok(v) = header::HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = header::HeaderValue::from_str(&format!("sha-256={}", row.sha256)) {
+        h.insert("x-content-sha256", v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 /// Marks the internal request of a re-render.
 pub const RERENDER_HEADER: &str = "x-iclefs-rerender";
 
@@ -268,21 +343,20 @@ pub fn routes() -> Router<AppState> {
 /// The routes that take a file, each with its own body limit (every other route keeps the
 /// server's small one: it is applied before these are merged).
 pub fn upload_routes() -> Router<AppState> {
-    let logo_limit = crate::branding::logo::MAX_UPLOAD_BYTES + 64 * 1024;
-    let import_limit = crate::procedures::transfer::MAX_DOCUMENT_BYTES + 64 * 1024;
-    let logo = Router::new()
-        .route("/admin/settings/logo", post(branding::upload))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(logo_limit))
-        .layer(axum::extract::DefaultBodyLimit::max(logo_limit));
-    let import = Router::new()
-        .route("/admin/services/import", post(transfer::import))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(import_limit))
-        .layer(axum::extract::DefaultBodyLimit::max(import_limit));
+    fn limited(router: Router<AppState>, limit: usize) -> Router<AppState> {
+        router
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+            .layer(axum::extract::DefaultBodyLimit::max(limit))
+    }
+    let margin = 64 * 1024;
+    let logo = Router::new().route("/admin/settings/logo", post(branding::upload));
+    let import = Router::new().route("/admin/services/import", post(transfer::import));
     // The citizen form may carry files: up to 10 MB each, a little more for the rest.
-    let form_limit = 12 * 1024 * 1024;
-    let form = Router::new()
-        .route("/s/{m}/{s}/formulaire", post(citizen::save_form))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(form_limit))
-        .layer(axum::extract::DefaultBodyLimit::max(form_limit));
-    logo.merge(import).merge(form)
+    let form = Router::new().route("/s/{m}/{s}/formulaire", post(citizen::save_form));
+    limited(logo, crate::branding::logo::MAX_UPLOAD_BYTES + margin)
+        .merge(limited(
+            import,
+            crate::procedures::transfer::MAX_DOCUMENT_BYTES + margin,
+        ))
+        .merge(limited(form, 12 * 1024 * 1024))
 }

@@ -1,6 +1,6 @@
 //! A service as JSON in the console: export (download), import (upload, a new draft), duplicate.
 
-use super::admin::{refused_form, require_admin};
+use super::admin::{parse_uuid, refused_form, require_admin};
 use super::{error_page, see_other};
 use crate::{
     error::AppError,
@@ -12,13 +12,8 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use uuid::Uuid;
 
 const NEW_SERVICE: &str = "/admin/services/new";
-
-fn parse_id(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
 
 /// `GET /admin/services/{id}/export.json`.
 pub async fn export(
@@ -30,7 +25,7 @@ pub async fn export(
         Ok(a) => a,
         Err(r) => return r,
     };
-    let document = match parse_id(&id) {
+    let document = match parse_uuid(&id) {
         Ok(id) => transfer::export(&state, &admin, id).await,
         Err(e) => Err(e),
     };
@@ -83,28 +78,24 @@ pub async fn import(
             "Le formulaire envoyé est illisible. Réessayez.".to_owned(),
         ])
     };
-    let mut bytes = Vec::new();
-    match form {
-        Ok(mut form) => loop {
-            match form.next_field().await {
-                Ok(Some(field)) if field.name() == Some("document") => match field.bytes().await {
-                    Ok(b) => bytes = b.to_vec(),
-                    Err(_) => {
-                        return refused(
-                            &state,
-                            &headers,
-                            ImportError(vec!["Le fichier dépasse 1 Mo.".to_owned()]),
-                        )
-                        .await;
-                    }
-                },
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(_) => return refused(&state, &headers, unreadable()).await,
-            }
-        },
-        Err(_) => return refused(&state, &headers, unreadable()).await,
-    }
+    let read = match form {
+        Ok(form) => super::read_multipart(form).await,
+        Err(_) => Err(super::MultipartError::Unreadable),
+    };
+    let bytes = match read {
+        Ok((_, files)) => files
+            .into_iter()
+            .find(|f| f.input == "document")
+            .map(|f| f.bytes)
+            .unwrap_or_default(),
+        Err(super::MultipartError::TooBig) => {
+            let too_big = ImportError(vec!["Le fichier dépasse 1 Mo.".to_owned()]);
+            return refused(&state, &headers, too_big).await;
+        }
+        Err(super::MultipartError::Unreadable) => {
+            return refused(&state, &headers, unreadable()).await;
+        }
+    };
     let result = match transfer::parse(&bytes) {
         Ok(document) => transfer::import(&state, &admin, document).await,
         Err(e) => Err(e),
@@ -125,7 +116,7 @@ pub async fn duplicate(
         Ok(a) => a,
         Err(r) => return r,
     };
-    let id = match parse_id(&id) {
+    let id = match parse_uuid(&id) {
         Ok(id) => id,
         Err(e) => return error_page(&state, &headers, e).await,
     };
