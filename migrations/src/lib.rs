@@ -20,6 +20,7 @@ mod m20261202_000012_add_logo_and_language;
 mod m20261202_000013_add_field_settings;
 mod m20261202_000014_add_uploads;
 mod m20261202_000015_add_audit_log;
+mod m20261203_000016_add_session_subject;
 
 /// Every migration of the product, in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_add_field_settings::Migration),
             Box::new(m20261202_000014_add_uploads::Migration),
             Box::new(m20261202_000015_add_audit_log::Migration),
+            Box::new(m20261203_000016_add_session_subject::Migration),
         ]
     }
 }

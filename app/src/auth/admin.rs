@@ -84,9 +84,10 @@ pub async fn open_session_with<C: ConnectionTrait>(
     session::create(
         db,
         settings,
-        SessionKind::Admin,
-        Some(membership.municipality_id),
-        Some(user.id),
+        session::Owner::Admin {
+            municipality_id: membership.municipality_id,
+            admin_user_id: user.id,
+        },
         data,
     )
     .await

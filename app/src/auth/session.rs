@@ -96,22 +96,55 @@ pub fn cookie(settings: &Settings, name: &str, value: &str, max_age_seconds: i64
     .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
+/// Who a new session belongs to.
+#[derive(Debug, Clone)]
+pub enum Owner {
+    Admin {
+        municipality_id: Uuid,
+        admin_user_id: Uuid,
+    },
+    /// A citizen of one municipality, named by the identity provider's subject.
+    Citizen {
+        municipality_id: Uuid,
+        subject: String,
+    },
+}
+
+impl Owner {
+    fn kind(&self) -> SessionKind {
+        match self {
+            Self::Admin { .. } => SessionKind::Admin,
+            Self::Citizen { .. } => SessionKind::Citizen,
+        }
+    }
+}
+
 /// Creates a session and returns the cookie to set.
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,
-    kind: SessionKind,
-    municipality_id: Option<Uuid>,
-    admin_user_id: Option<Uuid>,
+    owner: Owner,
     data: serde_json::Value,
 ) -> AppResult<HeaderValue> {
+    let kind = owner.kind();
+    let (municipality_id, admin_user_id, subject) = match owner {
+        Owner::Admin {
+            municipality_id,
+            admin_user_id,
+        } => (municipality_id, Some(admin_user_id), None),
+        Owner::Citizen {
+            municipality_id,
+            subject,
+        } => (municipality_id, None, Some(subject)),
+    };
     let token = random_token(32);
     let now = Utc::now();
     session::ActiveModel {
         id: Set(sha256_hex(&token)),
         kind: Set(kind.as_str().to_owned()),
-        municipality_id: Set(municipality_id),
+        municipality_id: Set(Some(municipality_id)),
         admin_user_id: Set(admin_user_id),
+        subject: Set(subject),
         data: Set(data),
         created_at: Set(now),
         expires_at: Set(now + kind.idle(settings)),
@@ -126,6 +159,11 @@ pub async fn create<C: ConnectionTrait>(
     ))
 }
 
+/// The database key of the session of this kind named by the request's cookie, if any.
+pub fn key(headers: &HeaderMap, settings: &Settings, kind: SessionKind) -> Option<String> {
+    read_cookie(headers, kind.cookie_name(settings)).map(|token| sha256_hex(&token))
+}
+
 /// Loads the live session of this kind named by the request's cookie, sliding its expiry.
 pub async fn load<C: ConnectionTrait>(
     db: &C,
@@ -133,17 +171,28 @@ pub async fn load<C: ConnectionTrait>(
     headers: &HeaderMap,
     kind: SessionKind,
 ) -> AppResult<Option<session::Model>> {
-    let Some(token) = read_cookie(headers, kind.cookie_name(settings)) else {
+    let Some(key) = key(headers, settings, kind) else {
         return Ok(None);
     };
-    let now = Utc::now();
-    let Some(row) = session::Entity::find_by_id(sha256_hex(&token))
+    let row = session::Entity::find_by_id(key)
         .filter(session::Column::Kind.eq(kind.as_str()))
         .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
+        .await?;
+    match row {
+        Some(row) => keep_alive(db, settings, kind, row).await,
+        None => Ok(None),
+    }
+}
+
+/// A session row just read: `None` (and the row deleted) once expired, otherwise the row, its
+/// expiry slid forward when a meaningful part of the idle window has passed.
+pub async fn keep_alive<C: ConnectionTrait>(
+    db: &C,
+    settings: &Settings,
+    kind: SessionKind,
+    row: session::Model,
+) -> AppResult<Option<session::Model>> {
+    let now = Utc::now();
     if row.expires_at <= now {
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
@@ -198,10 +247,16 @@ pub async fn citizen<C: ConnectionTrait>(
     let Some(row) = load(db, settings, headers, SessionKind::Citizen).await? else {
         return Ok(None);
     };
+    Ok(citizen_of(row, municipality_id))
+}
+
+/// The citizen data of a live session row, when it belongs to `municipality_id`: a session
+/// opened in another municipality is ignored.
+pub fn citizen_of(row: session::Model, municipality_id: Uuid) -> Option<(String, CitizenSession)> {
     if row.municipality_id != Some(municipality_id) {
-        return Ok(None);
+        return None;
     }
-    Ok(serde_json::from_value::<CitizenSession>(row.data)
+    serde_json::from_value::<CitizenSession>(row.data)
         .ok()
-        .map(|data| (row.id, data)))
+        .map(|data| (row.id, data))
 }

@@ -230,13 +230,67 @@ pub async fn require_citizen(
     headers: &HeaderMap,
     r: &Resolved,
 ) -> AppResult<(String, CitizenSession)> {
-    let (sid, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let found = session::citizen(&state.db, &state.settings, headers, r.municipality.id).await?;
+    allowed(found, r)
+}
+
+fn allowed(
+    found: Option<(String, CitizenSession)>,
+    r: &Resolved,
+) -> AppResult<(String, CitizenSession)> {
+    let (sid, citizen) = found.ok_or(AppError::Unauthorized)?;
     if r.claims().iter().any(|c| !citizen.granted.contains(c)) {
         return Err(AppError::Unauthorized);
     }
     Ok((sid, citizen))
+}
+
+/// [`require_citizen`] and the citizen's live draft of this service, read in one query: the
+/// session row joined to `drafts` by the provider's subject (`sessions.subject`). The form, the
+/// recap and the final send all need both; on SQLite each query is a round trip to the
+/// connection's thread, the largest cost of these pages. A session opened before the column
+/// existed has no subject and takes a second query for its draft.
+pub async fn require_citizen_and_draft(
+    state: &AppState,
+    headers: &HeaderMap,
+    r: &Resolved,
+) -> AppResult<(String, CitizenSession, Option<draft::Model>)> {
+    use crate::db::entities::session as session_row;
+    use sea_orm::{
+        Condition, JoinType, QuerySelect, RelationDef,
+        sea_query::{Expr, ExprTrait},
+    };
+    let kind = session::SessionKind::Citizen;
+    let key = session::key(headers, &state.settings, kind).ok_or(AppError::Unauthorized)?;
+    let (municipality_id, procedure_id, now) = (r.municipality.id, r.procedure.id, Utc::now());
+    let to_draft: RelationDef = session_row::Entity::belongs_to(draft::Entity)
+        .from(session_row::Column::Subject)
+        .to(draft::Column::IdentitySub)
+        .on_condition(move |_, d| {
+            Condition::all()
+                .add(Expr::col((d.clone(), draft::Column::MunicipalityId)).eq(municipality_id))
+                .add(Expr::col((d.clone(), draft::Column::ProcedureId)).eq(procedure_id))
+                .add(Expr::col((d, draft::Column::ExpiresAt)).gt(now))
+        })
+        .into();
+    let (row, joined) = session_row::Entity::find_by_id(key)
+        .filter(session_row::Column::Kind.eq(kind.as_str()))
+        .select_also(draft::Entity)
+        .join(JoinType::LeftJoin, to_draft)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let has_subject = row.subject.is_some();
+    let live = session::keep_alive(&state.db, &state.settings, kind, row).await?;
+    let (sid, citizen) = allowed(
+        live.and_then(|row| session::citizen_of(row, municipality_id)),
+        r,
+    )?;
+    let draft = match (has_subject, joined) {
+        (true, joined) => joined,
+        (false, _) => find_draft(&state.db, r, &citizen.sub).await?,
+    };
+    Ok((sid, citizen, draft))
 }
 
 fn ensure_open(r: &Resolved, headers: &HeaderMap) -> AppResult<()> {
@@ -276,9 +330,8 @@ pub async fn form(
 ) -> AppResult<FormPage> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
-    let (_, citizen) = require_citizen(state, headers, &r).await?;
-    let answers = find_draft(&state.db, &r, &citizen.sub)
-        .await?
+    let (_, citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let answers = draft
         // A draft made under an older revision is kept: answers are keyed by stable id.
         .map(|d| raw_answers(&d))
         .unwrap_or_default();
@@ -431,7 +484,7 @@ pub async fn save_form(
 ) -> Result<(), SaveError> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
-    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    let (_, citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
     // The identity is certified: a post that tries to carry identity values is tampering.
     if posted
         .iter()
@@ -444,10 +497,7 @@ pub async fn save_form(
     }
     let fields = &r.fields;
     let lang = r.lang(headers);
-    let previous = find_draft(&state.db, &r, &citizen.sub)
-        .await?
-        .map(|d| raw_answers(&d))
-        .unwrap_or_default();
+    let previous = draft.map(|d| raw_answers(&d)).unwrap_or_default();
     let mut files = files;
     let mut file_errors: Vec<FieldError> = Vec::new();
     let mut raw = RawAnswers::new();
@@ -558,11 +608,9 @@ pub async fn recap(
 ) -> AppResult<RecapPage> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
-    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    let (_, citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
     let fields = &r.fields;
-    let d = find_draft(&state.db, &r, &citizen.sub)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let d = draft.ok_or(AppError::NotFound)?;
     let lang = r.lang(headers);
     let values =
         validate_answers(fields, &raw_answers(&d), lang).map_err(|_| AppError::NotFound)?;
@@ -597,10 +645,10 @@ pub async fn submit(
 ) -> AppResult<SubmitOutcome> {
     let r = resolve(&state.db, m, s).await?;
     ensure_open(&r, headers)?;
-    let (sid, mut citizen) = require_citizen(state, headers, &r).await?;
+    let (sid, mut citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
     let lang = r.lang(headers);
     let fields = &r.fields;
-    let Some(d) = find_draft(&state.db, &r, &citizen.sub).await? else {
+    let Some(d) = draft else {
         return match citizen.last_reference.clone() {
             Some(reference) => Ok(SubmitOutcome::AlreadySent(reference)),
             None => Err(AppError::Validation(t::NO_DRAFT.get(lang).to_owned())),

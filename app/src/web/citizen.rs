@@ -277,9 +277,10 @@ pub async fn callback(
     let cookie = match session::create(
         &state.db,
         &state.settings,
-        SessionKind::Citizen,
-        Some(resolved.municipality.id),
-        None,
+        session::Owner::Citizen {
+            municipality_id: resolved.municipality.id,
+            subject: data.sub.clone(),
+        },
         serde_json::to_value(&data).unwrap_or_default(),
     )
     .await

@@ -269,6 +269,78 @@ async fn a_draft_survives_the_end_of_the_identity_session() {
 }
 
 #[tokio::test]
+async fn the_form_reads_only_this_citizens_draft_of_this_service() {
+    use app::db::entities::session;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (_, library) = admin.publish_library_service("Carte de bibliothèque").await;
+    let (_, pool) = admin.publish_library_service("Piscine municipale").await;
+    let alice = app.browser();
+    let names = alice.citizen_login(&library, "test").await.field_names();
+    alice
+        .post(
+            &format!("{library}/formulaire"),
+            &[(names[0].as_str(), "Réponse de la bibliothèque")],
+        )
+        .await;
+    // The citizen's session carries the provider's subject, which joins the draft.
+    let row = session::Entity::find()
+        .filter(session::Column::Kind.eq("citizen"))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("session");
+    assert!(row.subject.as_deref().is_some_and(|s| !s.is_empty()));
+    // The same citizen's draft of another service stays with that service, both ways.
+    let other = alice.get(&format!("{pool}/formulaire")).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.body.contains("Réponse de la bibliothèque"));
+    let pool_names = other.field_names();
+    alice
+        .post(
+            &format!("{pool}/formulaire"),
+            &[(pool_names[0].as_str(), "Réponse de la piscine")],
+        )
+        .await;
+    for (service, mine, theirs) in [
+        (&pool, "Réponse de la piscine", "Réponse de la bibliothèque"),
+        (
+            &library,
+            "Réponse de la bibliothèque",
+            "Réponse de la piscine",
+        ),
+    ] {
+        let form = alice.get(&format!("{service}/formulaire")).await;
+        assert!(
+            form.body.contains(mine) && !form.body.contains(theirs),
+            "{service}"
+        );
+    }
+    // Another citizen sees an empty form for the same service.
+    let bob = app.browser();
+    let form = bob.citizen_login(&library, "avec_nom_dusage").await;
+    assert!(!form.body.contains("Réponse de la bibliothèque"));
+    // A session opened before `sessions.subject` existed still finds its draft.
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::Subject,
+            Expr::value(Option::<String>::None),
+        )
+        .exec(&app.db)
+        .await
+        .expect("clear subjects");
+    let form = alice.get(&format!("{library}/formulaire")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Réponse de la bibliothèque"));
+    let recap = alice.get(&format!("{library}/recapitulatif")).await;
+    assert_eq!(recap.status, StatusCode::OK, "{}", recap.body);
+    assert!(recap.body.contains("Réponse de la bibliothèque"));
+}
+
+#[tokio::test]
 async fn logging_out_ends_both_sessions_and_lands_on_a_page() {
     let app = TestApp::spawn().await;
     let admin = app.browser();

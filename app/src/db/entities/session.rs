@@ -14,6 +14,8 @@ pub struct Model {
     pub data: Json,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The identity provider's subject, for citizen sessions (joins `drafts.identity_sub`).
+    pub subject: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
