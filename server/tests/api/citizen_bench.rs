@@ -125,16 +125,32 @@ async fn citizen_pages_weight_and_form_latency() {
         assert!(total <= 40 * 1024, "{name}: {total} bytes compressed");
     }
 
-    // Form page under 50 concurrent connections (each with its own connection).
+    // Form page under 50 concurrent connections: 50 citizens, each signed in from its own
+    // address, each with a draft, each on its own connection.
+    let mut citizens = vec![citizen];
+    for i in 1..50u8 {
+        let other = app.browser_from(std::net::IpAddr::from([127, 0, 1, i]));
+        other.citizen_login(&service, "test").await;
+        let saved = other.post(&format!("{service}/formulaire"), &pairs).await;
+        assert_eq!(
+            saved.status,
+            reqwest::StatusCode::SEE_OTHER,
+            "{}",
+            saved.body
+        );
+        citizens.push(other);
+    }
     let path = format!("{}{service}/formulaire", app.base);
-    for _ in 0..20 {
-        citizen.client.get(&path).send().await.expect("warm-up");
+    for c in &citizens {
+        for _ in 0..5 {
+            c.client.get(&path).send().await.expect("warm-up");
+        }
     }
     // One connection first: the cost of one request with nothing else running.
     let mut alone = Vec::new();
     for _ in 0..200 {
         let start = Instant::now();
-        let response = citizen.client.get(&path).send().await.expect("GET");
+        let response = citizens[0].client.get(&path).send().await.expect("GET");
         let _ = response.bytes().await;
         alone.push(start.elapsed());
     }
@@ -144,11 +160,14 @@ async fn citizen_pages_weight_and_form_latency() {
         super::bench::percentile(&alone, 0.5).as_secs_f64() * 1e3,
         super::bench::percentile(&alone, 0.99).as_secs_f64() * 1e3
     );
-    let per_task = 40;
+    let per_task: usize = std::env::var("ICLEFS_BENCH_FORM_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
     let mut tasks = Vec::new();
     let started = Instant::now();
-    for _ in 0..50 {
-        let client = citizen.client.clone();
+    for c in &citizens {
+        let client = c.client.clone();
         let path = path.clone();
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::with_capacity(per_task);

@@ -111,6 +111,8 @@ impl TestApp {
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
+                // Named apart from the load generator's threads, for profiles.
+                .thread_name("iclefs-server")
                 .enable_all()
                 .build()
                 .expect("server runtime");
