@@ -160,8 +160,19 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// The database key of the session of this kind named by the request's cookie, if any.
-pub fn key(headers: &HeaderMap, settings: &Settings, kind: SessionKind) -> Option<String> {
+fn key(headers: &HeaderMap, settings: &Settings, kind: SessionKind) -> Option<String> {
     read_cookie(headers, kind.cookie_name(settings)).map(|token| sha256_hex(&token))
+}
+
+/// The query for the session of this kind named by the request's cookie (`None` without the
+/// cookie). Callers may join to it; the row read must then go through [`keep_alive`].
+pub fn by_cookie(
+    headers: &HeaderMap,
+    settings: &Settings,
+    kind: SessionKind,
+) -> Option<sea_orm::Select<session::Entity>> {
+    key(headers, settings, kind)
+        .map(|key| session::Entity::find_by_id(key).filter(session::Column::Kind.eq(kind.as_str())))
 }
 
 /// Loads the live session of this kind named by the request's cookie, sliding its expiry.
@@ -171,14 +182,10 @@ pub async fn load<C: ConnectionTrait>(
     headers: &HeaderMap,
     kind: SessionKind,
 ) -> AppResult<Option<session::Model>> {
-    let Some(key) = key(headers, settings, kind) else {
+    let Some(query) = by_cookie(headers, settings, kind) else {
         return Ok(None);
     };
-    let row = session::Entity::find_by_id(key)
-        .filter(session::Column::Kind.eq(kind.as_str()))
-        .one(db)
-        .await?;
-    match row {
+    match query.one(db).await? {
         Some(row) => keep_alive(db, settings, kind, row).await,
         None => Ok(None),
     }
@@ -228,10 +235,8 @@ pub async fn destroy<C: ConnectionTrait>(
     headers: &HeaderMap,
     kind: SessionKind,
 ) -> AppResult<HeaderValue> {
-    if let Some(token) = read_cookie(headers, kind.cookie_name(settings)) {
-        session::Entity::delete_by_id(sha256_hex(&token))
-            .exec(db)
-            .await?;
+    if let Some(key) = key(headers, settings, kind) {
+        session::Entity::delete_by_id(key).exec(db).await?;
     }
     Ok(cookie(settings, kind.cookie_name(settings), "", 0))
 }

@@ -256,25 +256,16 @@ pub async fn require_citizen_and_draft(
     r: &Resolved,
 ) -> AppResult<(String, CitizenSession, Option<draft::Model>)> {
     use crate::db::entities::session as session_row;
-    use sea_orm::{
-        Condition, JoinType, QuerySelect, RelationDef,
-        sea_query::{Expr, ExprTrait},
-    };
+    use sea_orm::{JoinType, QuerySelect, RelationDef};
     let kind = session::SessionKind::Citizen;
-    let key = session::key(headers, &state.settings, kind).ok_or(AppError::Unauthorized)?;
-    let (municipality_id, procedure_id, now) = (r.municipality.id, r.procedure.id, Utc::now());
+    let query = session::by_cookie(headers, &state.settings, kind).ok_or(AppError::Unauthorized)?;
+    let (scope, municipality_id) = (DraftScope::of(r), r.municipality.id);
     let to_draft: RelationDef = session_row::Entity::belongs_to(draft::Entity)
         .from(session_row::Column::Subject)
         .to(draft::Column::IdentitySub)
-        .on_condition(move |_, d| {
-            Condition::all()
-                .add(Expr::col((d.clone(), draft::Column::MunicipalityId)).eq(municipality_id))
-                .add(Expr::col((d.clone(), draft::Column::ProcedureId)).eq(procedure_id))
-                .add(Expr::col((d, draft::Column::ExpiresAt)).gt(now))
-        })
+        .on_condition(move |_, d| scope.on(d))
         .into();
-    let (row, joined) = session_row::Entity::find_by_id(key)
-        .filter(session_row::Column::Kind.eq(kind.as_str()))
+    let (row, joined) = query
         .select_also(draft::Entity)
         .join(JoinType::LeftJoin, to_draft)
         .one(&state.db)
@@ -303,16 +294,43 @@ fn ensure_open(r: &Resolved, headers: &HeaderMap) -> AppResult<()> {
     }
 }
 
+/// What makes a draft count for this service: its municipality, its service, not expired. The
+/// citizen (`identity_sub`) is added by each reader: a filter, or the session join.
+#[derive(Clone, Copy)]
+struct DraftScope {
+    municipality_id: Uuid,
+    procedure_id: Uuid,
+    now: chrono::DateTime<Utc>,
+}
+
+impl DraftScope {
+    fn of(r: &Resolved) -> Self {
+        Self {
+            municipality_id: r.municipality.id,
+            procedure_id: r.procedure.id,
+            now: Utc::now(),
+        }
+    }
+
+    /// The scope on the `drafts` table named `table` (its alias in a join).
+    fn on(self, table: sea_orm::sea_query::DynIden) -> sea_orm::Condition {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        sea_orm::Condition::all()
+            .add(Expr::col((table.clone(), draft::Column::MunicipalityId)).eq(self.municipality_id))
+            .add(Expr::col((table.clone(), draft::Column::ProcedureId)).eq(self.procedure_id))
+            .add(Expr::col((table, draft::Column::ExpiresAt)).gt(self.now))
+    }
+}
+
 async fn find_draft<C: ConnectionTrait>(
     db: &C,
     r: &Resolved,
     sub: &str,
 ) -> AppResult<Option<draft::Model>> {
+    use sea_orm::sea_query::IntoIden;
     Ok(draft::Entity::find()
-        .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
-        .filter(draft::Column::ProcedureId.eq(r.procedure.id))
+        .filter(DraftScope::of(r).on(draft::Entity.into_iden()))
         .filter(draft::Column::IdentitySub.eq(sub))
-        .filter(draft::Column::ExpiresAt.gt(Utc::now()))
         .one(db)
         .await?)
 }

@@ -28,6 +28,17 @@ pub struct PostedFile {
     pub bytes: Vec<u8>,
 }
 
+impl PostedFile {
+    /// The bytes posted for `input` (empty when that input sent no file).
+    pub fn bytes_of(files: Vec<Self>, input: &str) -> Vec<u8> {
+        files
+            .into_iter()
+            .find(|f| f.input == input)
+            .map(|f| f.bytes)
+            .unwrap_or_default()
+    }
+}
+
 /// Longest file name kept.
 const MAX_NAME_CHARS: usize = 100;
 /// How long the antivirus hook may take.

@@ -29,11 +29,7 @@ async fn read_upload(form: Multipart) -> Result<Upload, String> {
         }
     })?;
     Ok(Upload {
-        file: files
-            .into_iter()
-            .find(|f| f.input == "logo")
-            .map(|f| f.bytes)
-            .unwrap_or_default(),
+        file: crate::uploads::PostedFile::bytes_of(files, "logo"),
         alt: super::form_value(&pairs, "logo_alt")
             .unwrap_or_default()
             .to_owned(),

@@ -83,11 +83,7 @@ pub async fn import(
         Err(_) => Err(super::MultipartError::Unreadable),
     };
     let bytes = match read {
-        Ok((_, files)) => files
-            .into_iter()
-            .find(|f| f.input == "document")
-            .map(|f| f.bytes)
-            .unwrap_or_default(),
+        Ok((_, files)) => crate::uploads::PostedFile::bytes_of(files, "document"),
         Err(super::MultipartError::TooBig) => {
             let too_big = ImportError(vec!["Le fichier dépasse 1 Mo.".to_owned()]);
             return refused(&state, &headers, too_big).await;
