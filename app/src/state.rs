@@ -73,4 +73,7 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Published services read by citizen pages (`citizen::published`).
     pub published: Arc<crate::citizen::published::PublishedCache>,
+    /// Citizen sessions and drafts, in memory when this server is alone on its database
+    /// (`citizen::live`, `db::instance`).
+    pub citizens: Arc<crate::citizen::live::CitizenMemory>,
 }

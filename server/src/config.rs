@@ -99,6 +99,11 @@ pub struct Config {
     /// for now. Unset: files are kept and marked "not scanned" for agents.
     #[arg(long, env = "ICLEFS_VIRUS_SCAN_COMMAND")]
     pub virus_scan_command: Option<String>,
+    /// Set on every server when several share one database (PostgreSQL behind a load balancer).
+    /// Unset, a server is alone on its database: a second one refuses to start, and citizen
+    /// sessions and drafts are kept in memory between pages.
+    #[arg(long, env = "ICLEFS_SHARED_DATABASE", default_value_t = false)]
+    pub shared_database: bool,
     /// ProConnect issuer for agents' optional login (e.g.
     /// `https://auth.agentconnect.gouv.fr/api/v2`); without it, agents use their password only.
     /// One ProConnect client serves the whole instance.

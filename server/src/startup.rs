@@ -29,6 +29,9 @@ pub struct Built {
     pub router: Router,
     pub state: AppState,
     pub seeded: Option<Seeded>,
+    /// This server's lock on its database, watched while it serves (`app::db::instance`); none
+    /// for an operator command.
+    pub claim: Option<app::db::instance::Claim>,
 }
 
 fn secret_key(config: &Config, mode: Mode) -> anyhow::Result<SecretKey> {
@@ -51,6 +54,12 @@ fn secret_key(config: &Config, mode: Mode) -> anyhow::Result<SecretKey> {
 
 /// Builds the state and the router from the configuration.
 pub async fn build(config: &Config) -> anyhow::Result<Built> {
+    assemble(config, true).await
+}
+
+/// The state and router; `serving` takes the database's instance lock (the operator commands
+/// do not: they never write sessions or drafts, and run beside the server).
+async fn assemble(config: &Config, serving: bool) -> anyhow::Result<Built> {
     let mode = match config.mode {
         ModeArg::Demo => Mode::Demo,
         ModeArg::Production => Mode::Production,
@@ -97,6 +106,16 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         },
         virus_scan_command: config.virus_scan_command.clone(),
     });
+    let sharing = if config.shared_database {
+        app::db::instance::Sharing::Shared
+    } else {
+        app::db::instance::Sharing::Alone
+    };
+    // Before migrating: a second server on the database stops here, having changed nothing.
+    let claim = match serving {
+        true => Some(app::db::instance::Claim::take(&config.database_url, sharing).await?),
+        false => None,
+    };
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
         .context("opening the database")?;
@@ -148,6 +167,9 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         oidc: OidcClients::new().context("building the HTTP client")?,
         mailer,
         published: Arc::default(),
+        citizens: Arc::new(app::citizen::live::CitizenMemory::new(
+            serving && sharing == app::db::instance::Sharing::Alone,
+        )),
     };
 
     let routes = generate_route_list(app::App);
@@ -210,6 +232,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Built> {
         router,
         state,
         seeded,
+        claim,
     })
 }
 
@@ -239,8 +262,21 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
         .context("building the webhook HTTP client")?,
     ));
     tokio::spawn(app::inbox::retention::run(built.state.db.clone()));
+    let claim = built
+        .claim
+        .context("a server needs its lock on the database")?;
+    let (lost, back) = (built.state.citizens.clone(), built.state.citizens.clone());
+    let alone = claim.sharing == app::db::instance::Sharing::Alone;
+    let watch = claim.watch(
+        move || lost.switch_off(),
+        move || {
+            if alone {
+                back.switch_on();
+            }
+        },
+    );
     // The peer address feeds the rate limits (never a client-supplied header).
-    axum::serve(
+    let serving = axum::serve(
         listener,
         built
             .router
@@ -248,8 +284,12 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    });
+    tokio::select! {
+        served = serving => served?,
+        // Another server took the database while this one had lost its lock: stop writing.
+        taken = watch => return Err(anyhow::Error::new(taken)),
+    }
     Ok(())
 }
 
@@ -259,7 +299,7 @@ pub async fn add_municipality(
     config: Config,
     args: crate::config::AddMunicipality,
 ) -> anyhow::Result<()> {
-    let built = build(&config).await?;
+    let built = assemble(&config, false).await?;
     let input = app::tenancy::NewMunicipality {
         slug: args.slug,
         name: args.name,

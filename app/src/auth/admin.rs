@@ -91,6 +91,7 @@ pub async fn open_session_with<C: ConnectionTrait>(
         data,
     )
     .await
+    .map(|(_, cookie)| cookie)
 }
 
 /// Resolves the admin behind the request, or `Unauthorized`.

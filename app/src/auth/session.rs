@@ -119,13 +119,13 @@ impl Owner {
     }
 }
 
-/// Creates a session and returns the cookie to set.
+/// Creates a session; returns its row and the cookie to set.
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     settings: &Settings,
     owner: Owner,
     data: serde_json::Value,
-) -> AppResult<HeaderValue> {
+) -> AppResult<(session::Model, HeaderValue)> {
     let kind = owner.kind();
     let (municipality_id, admin_user_id, subject) = match owner {
         Owner::Admin {
@@ -139,7 +139,7 @@ pub async fn create<C: ConnectionTrait>(
     };
     let token = random_token(32);
     let now = Utc::now();
-    session::ActiveModel {
+    let row = session::ActiveModel {
         id: Set(sha256_hex(&token)),
         kind: Set(kind.as_str().to_owned()),
         municipality_id: Set(Some(municipality_id)),
@@ -151,16 +151,17 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    Ok(cookie(
+    let cookie = cookie(
         settings,
         kind.cookie_name(settings),
         &token,
         kind.idle(settings).num_seconds(),
-    ))
+    );
+    Ok((row, cookie))
 }
 
 /// The database key of the session of this kind named by the request's cookie, if any.
-fn key(headers: &HeaderMap, settings: &Settings, kind: SessionKind) -> Option<String> {
+pub fn key(headers: &HeaderMap, settings: &Settings, kind: SessionKind) -> Option<String> {
     read_cookie(headers, kind.cookie_name(settings)).map(|token| sha256_hex(&token))
 }
 
@@ -204,14 +205,46 @@ pub async fn keep_alive<C: ConnectionTrait>(
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     }
-    // Only write when a meaningful part of the idle window has passed, to keep reads cheap.
-    let idle = kind.idle(settings);
-    if row.expires_at - now < idle - Duration::minutes(1) {
-        let mut active: session::ActiveModel = row.clone().into();
-        active.expires_at = Set(now + idle);
-        active.update(db).await?;
+    if let Some(expires_at) = slid_expiry(settings, kind, row.expires_at) {
+        slide(db, &row.id, expires_at).await?;
     }
     Ok(Some(row))
+}
+
+/// The new expiry of a live session, when a meaningful part of its idle window has passed (only
+/// then is it written, to keep reads cheap).
+pub fn slid_expiry(
+    settings: &Settings,
+    kind: SessionKind,
+    expires_at: chrono::DateTime<Utc>,
+) -> Option<chrono::DateTime<Utc>> {
+    let (now, idle) = (Utc::now(), kind.idle(settings));
+    (expires_at - now < idle - Duration::minutes(1)).then(|| now + idle)
+}
+
+/// Moves a session's expiry.
+pub async fn slide<C: ConnectionTrait>(
+    db: &C,
+    id: &str,
+    expires_at: chrono::DateTime<Utc>,
+) -> AppResult<()> {
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(expires_at),
+        )
+        .filter(session::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes one session.
+pub async fn delete<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<()> {
+    session::Entity::delete_by_id(id.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Replaces the data of a session.
@@ -239,29 +272,4 @@ pub async fn destroy<C: ConnectionTrait>(
         session::Entity::delete_by_id(key).exec(db).await?;
     }
     Ok(cookie(settings, kind.cookie_name(settings), "", 0))
-}
-
-/// The citizen session for `municipality_id`, if the request has one. A session opened in
-/// another municipality is ignored: each citizen session is bound to its municipality.
-pub async fn citizen<C: ConnectionTrait>(
-    db: &C,
-    settings: &Settings,
-    headers: &HeaderMap,
-    municipality_id: Uuid,
-) -> AppResult<Option<(String, CitizenSession)>> {
-    let Some(row) = load(db, settings, headers, SessionKind::Citizen).await? else {
-        return Ok(None);
-    };
-    Ok(citizen_of(row, municipality_id))
-}
-
-/// The citizen data of a live session row, when it belongs to `municipality_id`: a session
-/// opened in another municipality is ignored.
-pub fn citizen_of(row: session::Model, municipality_id: Uuid) -> Option<(String, CitizenSession)> {
-    if row.municipality_id != Some(municipality_id) {
-        return None;
-    }
-    serde_json::from_value::<CitizenSession>(row.data)
-        .ok()
-        .map(|data| (row.id, data))
 }

@@ -5,6 +5,8 @@
 //! the citizen types is saved as a draft before it is validated, so nothing typed is ever lost.
 
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod published;
 #[cfg(feature = "ssr")]
 pub mod receipt;

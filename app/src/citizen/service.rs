@@ -1,6 +1,7 @@
 //! Citizen-side operations. Each takes the municipality and service slugs from the URL and the
 //! identity from the session bound to that municipality.
 
+use super::live::{self, DraftKey, DraftValue, LiveSession};
 use super::types::{
     ConfirmationPage, FormPage, IdentityLine, LandingPage, LoginBrand, Logo, RecapLine, RecapPage,
     ServiceHeader,
@@ -197,9 +198,7 @@ pub async fn landing(
     channel: Channel,
 ) -> AppResult<LandingPage> {
     let r = published(state, m, s).await?;
-    let logged_in = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
-        .await?
-        .is_some();
+    let logged_in = citizen_of(state, headers, &r).await?.is_some();
     Ok(LandingPage {
         service: r.header(state.settings.mode, r.lang(headers)),
         logged_in,
@@ -223,65 +222,114 @@ fn identity_lines(
         .collect()
 }
 
+/// The request's live citizen session, if it was opened for this municipality: each citizen
+/// session is bound to its municipality, another town's is ignored.
+async fn citizen_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    r: &Resolved,
+) -> AppResult<Option<Arc<LiveSession>>> {
+    Ok(live::current(state, headers)
+        .await?
+        .filter(|s| s.municipality_id == Some(r.municipality.id)))
+}
+
 /// A citizen allowed to fill this service: logged in for this municipality, with every claim
 /// the service needs. Anything else sends them back to the service page to log in.
 pub async fn require_citizen(
     state: &AppState,
     headers: &HeaderMap,
     r: &Resolved,
-) -> AppResult<(String, CitizenSession)> {
-    let found = session::citizen(&state.db, &state.settings, headers, r.municipality.id).await?;
-    allowed(found, r)
+) -> AppResult<Arc<LiveSession>> {
+    allowed(citizen_of(state, headers, r).await?, r)
 }
 
-fn allowed(
-    found: Option<(String, CitizenSession)>,
-    r: &Resolved,
-) -> AppResult<(String, CitizenSession)> {
-    let (sid, citizen) = found.ok_or(AppError::Unauthorized)?;
-    if r.claims().iter().any(|c| !citizen.granted.contains(c)) {
+fn allowed(found: Option<Arc<LiveSession>>, r: &Resolved) -> AppResult<Arc<LiveSession>> {
+    let found = found.ok_or(AppError::Unauthorized)?;
+    if found.municipality_id != Some(r.municipality.id)
+        || r.claims()
+            .iter()
+            .any(|c| !found.citizen.granted.contains(c))
+    {
         return Err(AppError::Unauthorized);
     }
-    Ok((sid, citizen))
+    Ok(found)
 }
 
-/// [`require_citizen`] and the citizen's live draft of this service, read in one query: the
-/// session row joined to `drafts` by the provider's subject (`sessions.subject`). The form, the
-/// recap and the final send all need both; on SQLite each query is a round trip to the
-/// connection's thread, the largest cost of these pages. A session opened before the column
-/// existed has no subject and takes a second query for its draft.
+fn draft_key(r: &Resolved, subject: &str) -> DraftKey {
+    DraftKey {
+        municipality_id: r.municipality.id,
+        procedure_id: r.procedure.id,
+        subject: subject.to_owned(),
+    }
+}
+
+/// [`require_citizen`] and the citizen's live draft of this service. The form, the recap and the
+/// final send all need both: from memory when this server is alone on its database (no query at
+/// all), otherwise in one query — the session row joined to `drafts` by the provider's subject
+/// (`sessions.subject`); on SQLite each query is a round trip to the connection's thread, the
+/// largest cost of these pages. A session opened before the column existed has no subject and
+/// takes a second query for its draft.
 pub async fn require_citizen_and_draft(
     state: &AppState,
     headers: &HeaderMap,
     r: &Resolved,
-) -> AppResult<(String, CitizenSession, Option<draft::Model>)> {
+) -> AppResult<(Arc<LiveSession>, DraftValue)> {
+    let (found, draft) = match session::key(headers, &state.settings, session::SessionKind::Citizen)
+        .and_then(|id| state.citizens.sessions.get(&id))
+    {
+        Some(found) => (found, None),
+        None => session_and_draft(state, headers, r).await?,
+    };
+    let found = allowed(live::alive(state, found).await?, r)?;
+    let draft = match draft {
+        Some(joined) => joined,
+        None => find_draft(state, r, &found.citizen.sub).await?,
+    };
+    Ok((found, draft))
+}
+
+/// Reads the session named by the cookie joined to its draft of this service, and keeps both in
+/// memory. The draft is `None` when the session has no subject to join on.
+async fn session_and_draft(
+    state: &AppState,
+    headers: &HeaderMap,
+    r: &Resolved,
+) -> AppResult<(Arc<LiveSession>, Option<DraftValue>)> {
     use crate::db::entities::session as session_row;
     use sea_orm::{JoinType, QuerySelect, RelationDef};
     let kind = session::SessionKind::Citizen;
     let query = session::by_cookie(headers, &state.settings, kind).ok_or(AppError::Unauthorized)?;
-    let (scope, municipality_id) = (DraftScope::of(r), r.municipality.id);
+    let scope = DraftScope::of(r);
     let to_draft: RelationDef = session_row::Entity::belongs_to(draft::Entity)
         .from(session_row::Column::Subject)
         .to(draft::Column::IdentitySub)
         .on_condition(move |_, d| scope.on(d))
         .into();
+    let tickets = (
+        state.citizens.sessions.ticket(),
+        state.citizens.drafts.ticket(),
+    );
     let (row, joined) = query
         .select_also(draft::Entity)
         .join(JoinType::LeftJoin, to_draft)
         .one(&state.db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let has_subject = row.subject.is_some();
-    let live = session::keep_alive(&state.db, &state.settings, kind, row).await?;
-    let (sid, citizen) = allowed(
-        live.and_then(|row| session::citizen_of(row, municipality_id)),
-        r,
-    )?;
-    let draft = match (has_subject, joined) {
-        (true, joined) => joined,
-        (false, _) => find_draft(&state.db, r, &citizen.sub).await?,
-    };
-    Ok((sid, citizen, draft))
+    let found = Arc::new(LiveSession::of(row).ok_or(AppError::Unauthorized)?);
+    state
+        .citizens
+        .sessions
+        .keep(found.id.clone(), tickets.0, Arc::clone(&found));
+    let draft = found.subject.as_deref().map(|subject| {
+        let draft: DraftValue = joined.map(Arc::new);
+        state
+            .citizens
+            .drafts
+            .keep(draft_key(r, subject), tickets.1, draft.clone());
+        draft
+    });
+    Ok((found, draft))
 }
 
 fn ensure_open(r: &Resolved, headers: &HeaderMap) -> AppResult<()> {
@@ -322,7 +370,19 @@ impl DraftScope {
     }
 }
 
-async fn find_draft<C: ConnectionTrait>(
+/// The citizen's live draft of this service, from memory or from the database (then kept).
+async fn find_draft(state: &AppState, r: &Resolved, sub: &str) -> AppResult<DraftValue> {
+    let key = draft_key(r, sub);
+    if let Some(draft) = live::remembered_draft(state, &key) {
+        return Ok(draft);
+    }
+    let ticket = state.citizens.drafts.ticket();
+    let draft: DraftValue = read_draft(&state.db, r, sub).await?.map(Arc::new);
+    state.citizens.drafts.keep(key, ticket, draft.clone());
+    Ok(draft)
+}
+
+async fn read_draft<C: ConnectionTrait>(
     db: &C,
     r: &Resolved,
     sub: &str,
@@ -348,14 +408,15 @@ pub async fn form(
 ) -> AppResult<FormPage> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
-    let (_, citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let (found, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let citizen = &found.citizen;
     let answers = draft
         // A draft made under an older revision is kept: answers are keyed by stable id.
         .map(|d| raw_answers(&d))
         .unwrap_or_default();
     let lang = r.lang(headers);
     Ok(FormPage {
-        identity: identity_lines(&citizen, &r.claims(), lang),
+        identity: identity_lines(citizen, &r.claims(), lang),
         fields: r.fields.clone(),
         service: r.header(state.settings.mode, lang),
         answers,
@@ -502,7 +563,8 @@ pub async fn save_form(
 ) -> Result<(), SaveError> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
-    let (_, citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let (found, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let citizen = &found.citizen;
     // The identity is certified: a post that tries to carry identity values is tampering.
     if posted
         .iter()
@@ -554,7 +616,7 @@ pub async fn save_form(
             raw.insert(field.stable_id, values.join("\n"));
         }
     }
-    upsert_draft(&state.db, &r, &citizen.sub, &raw).await?;
+    upsert_draft(state, &r, &citizen.sub, &raw).await?;
     let checked = validate_answers(fields, &raw, lang);
     // A refused file speaks for its field, before "required".
     match checked {
@@ -575,22 +637,34 @@ pub async fn save_form(
     }
 }
 
-async fn upsert_draft<C: ConnectionTrait>(
-    db: &C,
+async fn upsert_draft(
+    state: &AppState,
     r: &Resolved,
     sub: &str,
     raw: &RawAnswers,
 ) -> AppResult<()> {
+    let writing = state.citizens.drafts.writing(draft_key(r, sub));
+    let saved = write_draft(&state.db, r, sub, raw).await?;
+    writing.done(Some(Arc::new(saved)));
+    Ok(())
+}
+
+async fn write_draft<C: ConnectionTrait>(
+    db: &C,
+    r: &Resolved,
+    sub: &str,
+    raw: &RawAnswers,
+) -> AppResult<draft::Model> {
     let now = Utc::now();
     let values = serde_json::to_value(raw).unwrap_or_default();
-    match find_draft(db, r, sub).await? {
+    Ok(match read_draft(db, r, sub).await? {
         Some(existing) => {
             let mut active: draft::ActiveModel = existing.into();
             active.values = Set(values);
             active.revision_id = Set(r.revision.id);
             active.updated_at = Set(now);
             active.expires_at = Set(now + Duration::days(DRAFT_DAYS));
-            active.update(db).await?;
+            active.update(db).await?
         }
         None => {
             // An expired draft with the same owner would violate the unique index.
@@ -611,10 +685,9 @@ async fn upsert_draft<C: ConnectionTrait>(
                 expires_at: Set(now + Duration::days(DRAFT_DAYS)),
             }
             .insert(db)
-            .await?;
+            .await?
         }
-    }
-    Ok(())
+    })
 }
 
 /// The recap shows the saved, valid draft; an invalid or missing draft goes back to the form.
@@ -626,14 +699,15 @@ pub async fn recap(
 ) -> AppResult<RecapPage> {
     let r = published(state, m, s).await?;
     ensure_open(&r, headers)?;
-    let (_, citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let (found, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let citizen = &found.citizen;
     let fields = &r.fields;
     let d = draft.ok_or(AppError::NotFound)?;
     let lang = r.lang(headers);
     let values =
         validate_answers(fields, &raw_answers(&d), lang).map_err(|_| AppError::NotFound)?;
     Ok(RecapPage {
-        identity: identity_lines(&citizen, &r.claims(), lang),
+        identity: identity_lines(citizen, &r.claims(), lang),
         answers: fields
             .iter()
             .filter(|f| f.kind.takes_answer())
@@ -663,7 +737,8 @@ pub async fn submit(
 ) -> AppResult<SubmitOutcome> {
     let r = resolve(&state.db, m, s).await?;
     ensure_open(&r, headers)?;
-    let (sid, mut citizen, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let (found, draft) = require_citizen_and_draft(state, headers, &r).await?;
+    let mut citizen = found.citizen.clone();
     let lang = r.lang(headers);
     let fields = &r.fields;
     let Some(d) = draft else {
@@ -680,6 +755,8 @@ pub async fn submit(
     let submission_id = Uuid::now_v7();
     let now = Utc::now();
     let identity_json = serde_json::to_value(&citizen.identity).unwrap_or_default();
+    // The draft becomes the submission: gone from memory too once committed.
+    let consuming = state.citizens.drafts.writing(draft_key(&r, &citizen.sub));
     let txn = crate::db::begin_write(&state.db).await?;
     let inserted = submission::ActiveModel {
         id: Set(submission_id),
@@ -780,6 +857,7 @@ pub async fn submit(
     )
     .await?;
     txn.commit().await?;
+    consuming.done(None);
     count_quietly(
         &state.db,
         r.procedure.id,
@@ -789,12 +867,7 @@ pub async fn submit(
     .await;
 
     citizen.last_reference = Some(reference.as_str().to_owned());
-    session::update_data(
-        &state.db,
-        &sid,
-        serde_json::to_value(&citizen).unwrap_or_default(),
-    )
-    .await?;
+    live::update(state, &found, citizen).await?;
     tracing::info!(submission.id = %submission_id, municipality.id = %r.municipality.id, "submission received");
     Ok(SubmitOutcome::Created(reference.as_str().to_owned()))
 }
@@ -802,13 +875,16 @@ pub async fn submit(
 /// Discards the draft ("Abandonner").
 pub async fn discard(state: &AppState, headers: &HeaderMap, m: &str, s: &str) -> AppResult<()> {
     let r = published(state, m, s).await?;
-    let (_, citizen) = require_citizen(state, headers, &r).await?;
+    let found = require_citizen(state, headers, &r).await?;
+    let sub = found.citizen.sub.as_str();
+    let discarding = state.citizens.drafts.writing(draft_key(&r, sub));
     draft::Entity::delete_many()
         .filter(draft::Column::MunicipalityId.eq(r.municipality.id))
         .filter(draft::Column::ProcedureId.eq(r.procedure.id))
-        .filter(draft::Column::IdentitySub.eq(citizen.sub.as_str()))
+        .filter(draft::Column::IdentitySub.eq(sub))
         .exec(&state.db)
         .await?;
+    discarding.done(None);
     Ok(())
 }
 
@@ -838,9 +914,11 @@ async fn last_sent(
     headers: &HeaderMap,
     r: &Resolved,
 ) -> AppResult<(CitizenSession, submission::Model)> {
-    let (_, citizen) = session::citizen(&state.db, &state.settings, headers, r.municipality.id)
+    let citizen = citizen_of(state, headers, r)
         .await?
-        .ok_or(AppError::Unauthorized)?;
+        .ok_or(AppError::Unauthorized)?
+        .citizen
+        .clone();
     let reference = citizen.last_reference.clone().ok_or(AppError::NotFound)?;
     let sent = submission::Entity::find()
         .filter(submission::Column::MunicipalityId.eq(r.municipality.id))

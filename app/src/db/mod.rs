@@ -4,6 +4,8 @@
 //! the citizen and must survive a power cut, not only a process crash.
 
 pub mod entities;
+pub mod instance;
+pub mod memo;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{

@@ -2,7 +2,8 @@
 
 use super::{error_page, form_value, parse_form, rerender, see_other};
 use crate::{
-    auth::{CitizenSession, SessionKind, session},
+    auth::{CitizenSession, session},
+    citizen::live,
     citizen::service::{
         self as citizen, Resolved, SaveError, SubmitOutcome, provider_config, resolve,
     },
@@ -268,25 +269,16 @@ pub async fn callback(
         crate::distribution::service::Counter::Login,
     )
     .await;
-    // A new login replaces any previous citizen session (session fixation).
-    if let Err(e) =
-        session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await
-    {
-        return error_page(&state, &headers, e).await;
-    }
-    let cookie = match session::create(
-        &state.db,
-        &state.settings,
-        session::Owner::Citizen {
-            municipality_id: resolved.municipality.id,
-            subject: data.sub.clone(),
-        },
-        serde_json::to_value(&data).unwrap_or_default(),
-    )
-    .await
-    {
-        Ok(c) => c,
-        Err(e) => return error_page(&state, &headers, e).await,
+    // A new login replaces any previous citizen session (session fixation). Run to completion:
+    // a browser that goes away must not leave the session half replaced.
+    let opened = {
+        let (state, headers, id) = (state.clone(), headers.clone(), resolved.municipality.id);
+        super::to_completion(async move { live::open(&state, &headers, id, &data).await }).await
+    };
+    let cookie = match opened {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => return error_page(&state, &headers, e).await,
+        None => return error_page(&state, &headers, AppError::Internal).await,
     };
     let mut response = see_other(&format!("/s/{m}/{service}/formulaire"));
     let h = response.headers_mut();
@@ -314,15 +306,20 @@ pub async fn logout(
     let Some(muni) = municipality else {
         return error_page(&state, &headers, AppError::NotFound).await;
     };
-    let current = session::citizen(&state.db, &state.settings, &headers, muni.id)
+    let current = live::current(&state, &headers)
         .await
         .ok()
-        .flatten();
-    let clear =
-        match session::destroy(&state.db, &state.settings, &headers, SessionKind::Citizen).await {
-            Ok(c) => c,
-            Err(e) => return error_page(&state, &headers, e).await,
-        };
+        .flatten()
+        .filter(|s| s.municipality_id == Some(muni.id));
+    let closed = {
+        let (state, headers) = (state.clone(), headers.clone());
+        super::to_completion(async move { live::close(&state, &headers).await }).await
+    };
+    let clear = match closed {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => return error_page(&state, &headers, e).await,
+        None => return error_page(&state, &headers, AppError::Internal).await,
+    };
     let provider = crate::db::entities::identity_provider_config::Entity::find()
         .filter(crate::db::entities::identity_provider_config::Column::MunicipalityId.eq(muni.id))
         .one(&state.db)
@@ -330,14 +327,14 @@ pub async fn logout(
         .ok()
         .flatten();
     let mut target = done;
-    if let (Some((_, data)), Some(row)) = (current, provider)
+    if let (Some(current), Some(row)) = (current, provider)
         && let Ok(cfg) = provider_config(&state, &row)
     {
         let logout_state = random_token(32);
         let back = state.settings.url(&format!("/auth/{m}/logout-callback"));
         if let Ok(Some(url)) = state
             .oidc
-            .logout_url(&cfg, &data.id_token, &back, &logout_state)
+            .logout_url(&cfg, &current.citizen.id_token, &back, &logout_state)
             .await
         {
             target = url.to_string();
@@ -399,7 +396,16 @@ pub async fn save_form(
         Ok(f) => f,
         Err(e) => return error_page(&state, &headers, e).await,
     };
-    match citizen::save_form(&state, &headers, &m, &s, &form, files).await {
+    // Writes run to completion even if the browser goes away (see `citizen::live`).
+    let saved = {
+        let (state, headers, m, s) = (state.clone(), headers.clone(), m.clone(), s.clone());
+        super::to_completion(async move {
+            citizen::save_form(&state, &headers, &m, &s, &form, files).await
+        })
+        .await
+        .unwrap_or(Err(SaveError::Other(AppError::Internal)))
+    };
+    match saved {
         Ok(()) => see_other(&format!("/s/{m}/{s}/recapitulatif")),
         Err(SaveError::Invalid(errors)) => {
             let feedback = Feedback {
@@ -425,7 +431,13 @@ pub async fn submit(
     Path((m, s)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    match citizen::submit(&state, &headers, &m, &s).await {
+    let sent = {
+        let (state, headers, m, s) = (state.clone(), headers.clone(), m.clone(), s.clone());
+        super::to_completion(async move { citizen::submit(&state, &headers, &m, &s).await })
+            .await
+            .unwrap_or(Err(AppError::Internal))
+    };
+    match sent {
         Ok(SubmitOutcome::Created(_)) => see_other(&format!("/s/{m}/{s}/confirmation")),
         Ok(SubmitOutcome::AlreadySent(reference)) => {
             let lang = citizen::lang_of(&state, &headers, &m).await;
@@ -455,7 +467,13 @@ pub async fn discard(
     Path((m, s)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    match citizen::discard(&state, &headers, &m, &s).await {
+    let discarded = {
+        let (state, headers, m, s) = (state.clone(), headers.clone(), m.clone(), s.clone());
+        super::to_completion(async move { citizen::discard(&state, &headers, &m, &s).await })
+            .await
+            .unwrap_or(Err(AppError::Internal))
+    };
+    match discarded {
         Ok(()) => {
             let lang = citizen::lang_of(&state, &headers, &m).await;
             let feedback = Feedback {

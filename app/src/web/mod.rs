@@ -44,7 +44,17 @@ where
     T: Send + 'static,
     F: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 {
-    tokio::spawn(work).await.map_err(|_| AppError::Internal)?
+    to_completion(work).await.ok_or(AppError::Internal)?
+}
+
+/// Runs `work` on its own task, so that it completes even if the request is dropped (the browser
+/// went away); `None` only if the task panicked.
+pub async fn to_completion<T, F>(work: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+{
+    tokio::spawn(work).await.ok()
 }
 
 /// Everything a page render needs in context, for the router and for re-renders alike.

@@ -17,6 +17,9 @@ pub struct TestApp {
     pub base: String,
     pub db: DatabaseConnection,
     pub database_url: String,
+    /// The server's memory of citizen sessions and drafts (on: each test server is alone on its
+    /// database). A test that changes those rows behind the server's back must say so.
+    pub citizens: Arc<app::citizen::live::CitizenMemory>,
     _dir: Arc<tempdir::Dir>,
 }
 
@@ -61,8 +64,14 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], after `adjust` has changed the configuration.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::try_spawn_with(adjust).await.expect("build app")
+    }
+
+    /// Like [`TestApp::spawn_with`], returning why the server would not start.
+    pub async fn try_spawn_with(adjust: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
         let dir = std::env::temp_dir().join(format!("iclefs-test-{}", Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
+        let folder = Arc::new(tempdir::Dir(dir.clone()));
         let database_url = fresh_database(&dir).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -89,18 +98,21 @@ impl TestApp {
             proconnect_client_id: String::new(),
             proconnect_client_secret: String::new(),
             virus_scan_command: None,
+            shared_database: false,
         };
         adjust(&mut config);
-        let built = server::startup::build(&config).await.expect("build app");
+        let built = server::startup::build(&config).await?;
         let db = built.state.db.clone();
+        let citizens = built.state.citizens.clone();
         let database_url = config.database_url.clone();
         tokio::spawn(server::startup::serve(built, listener));
-        Self {
+        Ok(Self {
             base,
             db,
             database_url,
-            _dir: Arc::new(tempdir::Dir(dir)),
-        }
+            citizens,
+            _dir: folder,
+        })
     }
 
     /// Like [`TestApp::spawn_with`], with the server on its own runtime of two worker threads, as

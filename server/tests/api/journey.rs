@@ -252,11 +252,13 @@ async fn a_draft_survives_the_end_of_the_identity_session() {
             &[(names[0].as_str(), "Classe de CE2")],
         )
         .await;
-    // The FranceConnect session ends (expiry or logout): every session row disappears.
+    // The FranceConnect session ends (expiry or logout): every session row disappears, and the
+    // server (which keeps sessions in memory, being alone on its database) is told so.
     session::Entity::delete_many()
         .exec(&app.db)
         .await
         .expect("delete sessions");
+    app.citizens.forget_all();
     let page = citizen.get(&format!("{service}/formulaire")).await;
     assert_eq!(
         page.status,
@@ -332,6 +334,7 @@ async fn the_form_reads_only_this_citizens_draft_of_this_service() {
         .exec(&app.db)
         .await
         .expect("clear subjects");
+    app.citizens.forget_all();
     let form = alice.get(&format!("{library}/formulaire")).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("Réponse de la bibliothèque"));

@@ -761,11 +761,17 @@ async fn two_instances_on_one_postgresql_database_never_send_a_row_twice() {
     }
     let port = free_port();
     let smtp = format!("smtp://127.0.0.1:{port}");
-    let first = TestApp::spawn_with(|c| c.smtp_url = Some(smtp.clone())).await;
+    // Two servers on one database say so (`ICLEFS_SHARED_DATABASE`), or the second would refuse.
+    let first = TestApp::spawn_with(|c| {
+        c.smtp_url = Some(smtp.clone());
+        c.shared_database = true;
+    })
+    .await;
     let url = first.database_url.clone();
     let _second = TestApp::spawn_with(|c| {
         c.smtp_url = Some(smtp.clone());
         c.database_url = url;
+        c.shared_database = true;
     })
     .await;
     let admin = first.browser();

@@ -24,6 +24,7 @@ mod forged_tokens;
 mod helpers;
 mod identity;
 mod inbox;
+mod instances;
 mod isolation;
 mod journey;
 mod languages;

@@ -62,6 +62,7 @@ async fn production_mode_requires_a_secret_key_and_smtp() {
         proconnect_client_id: String::new(),
         proconnect_client_secret: String::new(),
         virus_scan_command: None,
+        shared_database: false,
     };
     let error = server::startup::build(&config)
         .await
