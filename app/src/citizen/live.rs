@@ -212,3 +212,19 @@ pub fn remembered_draft(state: &AppState, key: &DraftKey) -> Option<DraftValue> 
         .get(key)
         .map(|draft| draft.filter(|d| d.expires_at > now))
 }
+
+/// Deletes expired sessions (citizens' and agents') and expired drafts: personal data kept past
+/// its use. Safe behind the memory: it already treats an expired row as absent, so deleting one
+/// changes nothing it shows.
+pub async fn purge_expired(db: &sea_orm::DatabaseConnection, now: DateTime<Utc>) -> AppResult<u64> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let sessions = entities::session::Entity::delete_many()
+        .filter(entities::session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    let drafts = entities::draft::Entity::delete_many()
+        .filter(entities::draft::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(sessions.rows_affected + drafts.rows_affected)
+}

@@ -90,6 +90,16 @@ pub async fn run(db: DatabaseConnection) {
             Ok(n) => tracing::info!(erased = n, "retention: processed submissions erased"),
             Err(e) => tracing::warn!(error = %e, "retention pass failed; retried later"),
         }
+        match crate::citizen::live::purge_expired(&db, Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                removed = n,
+                "retention: expired sessions and drafts removed"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "expired sessions and drafts not purged; retried later")
+            }
+        }
         // Files of drafts that were never sent go with the drafts.
         let drafts_end = Utc::now() - chrono::Duration::days(crate::citizen::service::DRAFT_DAYS);
         match crate::uploads::purge_drafts(&db, drafts_end).await {

@@ -31,6 +31,9 @@ pub async fn load_landing(
 #[server(prefix = "/_fn", endpoint = "citizen/form")]
 pub async fn load_form(m: String, s: String) -> Result<FormPage, AppError> {
     let (state, headers) = crate::web::request_context()?;
+    if let Some(page) = crate::citizen::service::form_in_memory(&state, &headers, &m, &s) {
+        return page;
+    }
     crate::web::detached(async move {
         crate::citizen::service::form(&state, &headers, &m, &s, Vec::new()).await
     })

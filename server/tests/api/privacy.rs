@@ -286,3 +286,44 @@ async fn the_receipt_pdf_carries_the_request_and_only_for_its_sender() {
     let stranger = app.browser().get(&format!("{service}/recepisse.pdf")).await;
     assert_eq!(stranger.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn expired_sessions_and_drafts_are_deleted_and_live_ones_kept() {
+    use app::db::entities::{draft, session};
+    let app = TestApp::spawn().await;
+    let admin = app.browser();
+    admin.admin_login(ADMIN_EMAIL).await;
+    let (_, service) = admin.publish_library_service("Carte de bibliothèque").await;
+    let citizen = app.browser();
+    let names = citizen.citizen_login(&service, "test").await.field_names();
+    citizen
+        .post(
+            &format!("{service}/formulaire"),
+            &[(names[0].as_str(), "B-12")],
+        )
+        .await;
+    let rows = || async {
+        (
+            session::Entity::find().count(&app.db).await.expect("count"),
+            draft::Entity::find().count(&app.db).await.expect("count"),
+        )
+    };
+    assert_eq!(
+        rows().await,
+        (2, 1),
+        "the agent's and the citizen's sessions, one draft"
+    );
+    let now = Utc::now();
+    let purge = |at| app::citizen::live::purge_expired(&app.db, at);
+    assert_eq!(
+        purge(now).await.expect("purge"),
+        0,
+        "nothing live is removed"
+    );
+    assert_eq!(rows().await, (2, 1));
+    // Past the idle timeout both sessions are over; the draft lives 14 days.
+    assert_eq!(purge(now + Duration::hours(1)).await.expect("purge"), 2);
+    assert_eq!(rows().await, (0, 1));
+    assert_eq!(purge(now + Duration::days(15)).await.expect("purge"), 1);
+    assert_eq!(rows().await, (0, 0));
+}
