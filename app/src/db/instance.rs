@@ -13,9 +13,11 @@
 //! SQLite: an OS file lock on `<database>-iclefs.lock`, released by the kernel when the process
 //! ends, whatever the way. PostgreSQL: an advisory lock (local to the database) held by a
 //! dedicated connection; [`Claim::watch`] checks every few seconds that the connection still
-//! holds it. If the lock is lost (the connection dropped), the memory is switched off at once and
-//! the lock taken again; back alone, the memory restarts empty. If another server took it
-//! meanwhile, this one stops: it could otherwise write rows behind that server's memory.
+//! holds it. If the lock is lost (the connection dropped), the memory is switched off as soon as
+//! that is seen (within [`WATCH_EVERY`]: the one window where a server started meanwhile could
+//! write behind this one's memory) and the lock taken again; back alone, the memory restarts
+//! empty. If another server took it meanwhile, this one stops: it could otherwise write rows
+//! behind that server's memory.
 //!
 //! The operator commands (`iclefs municipality add`) take no lock: they never write sessions or
 //! drafts.
