@@ -266,15 +266,7 @@ pub async fn serve(built: Built, listener: TcpListener) -> anyhow::Result<()> {
         .claim
         .context("a server needs its lock on the database")?;
     let (lost, back) = (built.state.citizens.clone(), built.state.citizens.clone());
-    let alone = claim.sharing == app::db::instance::Sharing::Alone;
-    let watch = claim.watch(
-        move || lost.switch_off(),
-        move || {
-            if alone {
-                back.switch_on();
-            }
-        },
-    );
+    let watch = claim.watch(move || lost.switch_off(), move || back.switch_on());
     // The peer address feeds the rate limits (never a client-supplied header).
     let serving = axum::serve(
         listener,

@@ -172,8 +172,12 @@ pub fn by_cookie(
     settings: &Settings,
     kind: SessionKind,
 ) -> Option<sea_orm::Select<session::Entity>> {
-    key(headers, settings, kind)
-        .map(|key| session::Entity::find_by_id(key).filter(session::Column::Kind.eq(kind.as_str())))
+    key(headers, settings, kind).map(|key| by_key(key, kind))
+}
+
+/// The query for the session of this kind stored under `key` (see [`key`]).
+pub fn by_key(key: String, kind: SessionKind) -> sea_orm::Select<session::Entity> {
+    session::Entity::find_by_id(key).filter(session::Column::Kind.eq(kind.as_str()))
 }
 
 /// Loads the live session of this kind named by the request's cookie, sliding its expiry.
@@ -202,7 +206,7 @@ pub async fn keep_alive<C: ConnectionTrait>(
 ) -> AppResult<Option<session::Model>> {
     let now = Utc::now();
     if row.expires_at <= now {
-        session::Entity::delete_by_id(row.id).exec(db).await?;
+        delete(db, &row.id).await?;
         return Ok(None);
     }
     if let Some(expires_at) = slid_expiry(settings, kind, row.expires_at) {

@@ -93,7 +93,6 @@ fn key(state: &AppState, headers: &HeaderMap) -> Option<String> {
 /// The request's citizen session, live (not expired, its expiry slid), from memory or the
 /// database. Any municipality: callers check it is theirs.
 pub async fn current(state: &AppState, headers: &HeaderMap) -> AppResult<Option<Arc<LiveSession>>> {
-    use sea_orm::EntityTrait;
     let Some(id) = key(state, headers) else {
         return Ok(None);
     };
@@ -102,10 +101,9 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> AppResult<Option<
         Some(found) => Some(found),
         None => {
             let ticket = memory.ticket();
-            let row = entities::session::Entity::find_by_id(id.clone())
+            let row = session::by_key(id.clone(), session::SessionKind::Citizen)
                 .one(&state.db)
-                .await?
-                .filter(|row| row.kind == session::SessionKind::Citizen.as_str());
+                .await?;
             row.and_then(LiveSession::of).map(|live| {
                 let live = Arc::new(live);
                 memory.keep(id, ticket, Arc::clone(&live));
@@ -125,12 +123,15 @@ pub async fn alive(
     state: &AppState,
     found: Arc<LiveSession>,
 ) -> AppResult<Option<Arc<LiveSession>>> {
-    let kind = session::SessionKind::Citizen;
+    if untouched(state, &found) {
+        return Ok(Some(found));
+    }
     if found.expires_at <= Utc::now() {
         let _deleting = state.citizens.sessions.writing(found.id.clone());
         session::delete(&state.db, &found.id).await?;
         return Ok(None);
     }
+    let kind = session::SessionKind::Citizen;
     let Some(expires_at) = session::slid_expiry(&state.settings, kind, found.expires_at) else {
         return Ok(Some(found));
     };
@@ -142,6 +143,14 @@ pub async fn alive(
     });
     writing.done(Arc::clone(&slid));
     Ok(Some(slid))
+}
+
+/// Whether [`alive`] would return the session as it is: not expired, its expiry not due to slide
+/// (nothing to write).
+pub fn untouched(state: &AppState, found: &LiveSession) -> bool {
+    let kind = session::SessionKind::Citizen;
+    found.expires_at > Utc::now()
+        && session::slid_expiry(&state.settings, kind, found.expires_at).is_none()
 }
 
 /// Opens a citizen session for `municipality_id` in place of the request's one, if any (a new

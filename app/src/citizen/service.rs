@@ -275,11 +275,11 @@ pub async fn require_citizen_and_draft(
     headers: &HeaderMap,
     r: &Resolved,
 ) -> AppResult<(Arc<LiveSession>, DraftValue)> {
-    let (found, draft) = match session::key(headers, &state.settings, session::SessionKind::Citizen)
-        .and_then(|id| state.citizens.sessions.get(&id))
-    {
+    let id = session::key(headers, &state.settings, session::SessionKind::Citizen)
+        .ok_or(AppError::Unauthorized)?;
+    let (found, draft) = match state.citizens.sessions.get(&id) {
         Some(found) => (found, None),
-        None => session_and_draft(state, headers, r).await?,
+        None => session_and_draft(state, id, r).await?,
     };
     let found = allowed(live::alive(state, found).await?, r)?;
     let draft = match draft {
@@ -289,17 +289,16 @@ pub async fn require_citizen_and_draft(
     Ok((found, draft))
 }
 
-/// Reads the session named by the cookie joined to its draft of this service, and keeps both in
+/// Reads the session stored under `id` joined to its draft of this service, and keeps both in
 /// memory. The draft is `None` when the session has no subject to join on.
 async fn session_and_draft(
     state: &AppState,
-    headers: &HeaderMap,
+    id: String,
     r: &Resolved,
 ) -> AppResult<(Arc<LiveSession>, Option<DraftValue>)> {
     use crate::db::entities::session as session_row;
     use sea_orm::{JoinType, QuerySelect, RelationDef};
-    let kind = session::SessionKind::Citizen;
-    let query = session::by_cookie(headers, &state.settings, kind).ok_or(AppError::Unauthorized)?;
+    let query = session::by_key(id, session::SessionKind::Citizen);
     let scope = DraftScope::of(r);
     let to_draft: RelationDef = session_row::Entity::belongs_to(draft::Entity)
         .from(session_row::Column::Subject)
@@ -428,12 +427,11 @@ pub fn form_in_memory(
     }
     let kind = session::SessionKind::Citizen;
     let id = session::key(headers, &state.settings, kind)?;
-    let found = state.citizens.sessions.get(&id)?;
-    if found.expires_at <= Utc::now()
-        || session::slid_expiry(&state.settings, kind, found.expires_at).is_some()
-    {
-        return None;
-    }
+    let found = state
+        .citizens
+        .sessions
+        .get(&id)
+        .filter(|found| live::untouched(state, found))?;
     let found = match allowed(Some(found), &r) {
         Ok(found) => found,
         Err(refused) => return Some(Err(refused)),

@@ -85,8 +85,9 @@ impl Claim {
     }
 
     /// Runs for the life of the server. `lost` is called as soon as the lock may have been lost,
-    /// `back` once it is held again; the future ends (with the reason) only if another server
-    /// took the database meanwhile, and the server must then stop.
+    /// `back` once it is held again by a server alone (a shared one never keeps anything in
+    /// memory); the future ends (with the reason) only if another server took the database
+    /// meanwhile, and the server must then stop.
     pub async fn watch(self, lost: impl Fn(), back: impl Fn()) -> ClaimError {
         let Hold::Postgres {
             url,
@@ -107,7 +108,9 @@ impl Claim {
                 match pg_lock(&url, self.sharing).await {
                     Ok(again) => {
                         connection = again;
-                        back();
+                        if self.sharing == Sharing::Alone {
+                            back();
+                        }
                         tracing::info!("the database's instance lock is held again");
                         break;
                     }

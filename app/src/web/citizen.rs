@@ -273,12 +273,11 @@ pub async fn callback(
     // a browser that goes away must not leave the session half replaced.
     let opened = {
         let (state, headers, id) = (state.clone(), headers.clone(), resolved.municipality.id);
-        super::to_completion(async move { live::open(&state, &headers, id, &data).await }).await
+        super::detached(async move { live::open(&state, &headers, id, &data).await }).await
     };
     let cookie = match opened {
-        Some(Ok(c)) => c,
-        Some(Err(e)) => return error_page(&state, &headers, e).await,
-        None => return error_page(&state, &headers, AppError::Internal).await,
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &headers, e).await,
     };
     let mut response = see_other(&format!("/s/{m}/{service}/formulaire"));
     let h = response.headers_mut();
@@ -313,12 +312,11 @@ pub async fn logout(
         .filter(|s| s.municipality_id == Some(muni.id));
     let closed = {
         let (state, headers) = (state.clone(), headers.clone());
-        super::to_completion(async move { live::close(&state, &headers).await }).await
+        super::detached(async move { live::close(&state, &headers).await }).await
     };
     let clear = match closed {
-        Some(Ok(c)) => c,
-        Some(Err(e)) => return error_page(&state, &headers, e).await,
-        None => return error_page(&state, &headers, AppError::Internal).await,
+        Ok(c) => c,
+        Err(e) => return error_page(&state, &headers, e).await,
     };
     let provider = crate::db::entities::identity_provider_config::Entity::find()
         .filter(crate::db::entities::identity_provider_config::Column::MunicipalityId.eq(muni.id))
@@ -433,9 +431,7 @@ pub async fn submit(
 ) -> Response {
     let sent = {
         let (state, headers, m, s) = (state.clone(), headers.clone(), m.clone(), s.clone());
-        super::to_completion(async move { citizen::submit(&state, &headers, &m, &s).await })
-            .await
-            .unwrap_or(Err(AppError::Internal))
+        super::detached(async move { citizen::submit(&state, &headers, &m, &s).await }).await
     };
     match sent {
         Ok(SubmitOutcome::Created(_)) => see_other(&format!("/s/{m}/{s}/confirmation")),
@@ -469,9 +465,7 @@ pub async fn discard(
 ) -> Response {
     let discarded = {
         let (state, headers, m, s) = (state.clone(), headers.clone(), m.clone(), s.clone());
-        super::to_completion(async move { citizen::discard(&state, &headers, &m, &s).await })
-            .await
-            .unwrap_or(Err(AppError::Internal))
+        super::detached(async move { citizen::discard(&state, &headers, &m, &s).await }).await
     };
     match discarded {
         Ok(()) => {
