@@ -33,7 +33,10 @@ mod tempdir {
     }
 }
 
-/// A fresh database URL: a temp SQLite file, or a new PostgreSQL database.
+/// A fresh database URL: a temp SQLite file, or a new PostgreSQL database `iclefs_test_…`.
+/// The server keeps its connections until the test's runtime ends, so the test cannot drop its
+/// database; `cargo xtask test` drops them all before and after the PostgreSQL run (a run by hand
+/// leaves them to the next one).
 pub async fn fresh_database(dir: &std::path::Path) -> String {
     if std::env::var("ICLEFS_TEST_DATABASE").as_deref() == Ok("postgres") {
         let admin_url = std::env::var("ICLEFS_TEST_POSTGRES_URL")
